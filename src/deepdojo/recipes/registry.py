@@ -67,14 +67,18 @@ class Recipe:
     module: str = ""
 
     @property
-    def description(self) -> str:
-        """First paragraph of the recipe module's docstring, on one line."""
-        doc = inspect.getdoc(sys.modules[self.module]) or ""
-        return " ".join(doc.split("\n\n")[0].split())
+    def docstring(self) -> str:
+        """The run function's docstring, or the module's when the function has none.
+
+        A module holding one recipe documents it in the module docstring (DESIGN.md); a module
+        holding several gives each run function its own docstring.
+        """
+        return inspect.getdoc(self.run) or inspect.getdoc(sys.modules[self.module]) or ""
 
     @property
-    def docstring(self) -> str:
-        return inspect.getdoc(sys.modules[self.module]) or ""
+    def description(self) -> str:
+        """First paragraph of `docstring`, on one line (what `deepdojo list` shows)."""
+        return " ".join(self.docstring.split("\n\n")[0].split())
 
     def make_config(self, quick: bool = False, overrides: dict[str, Any] | None = None):
         """Build the Config: defaults, then the quick overrides, then the user's ``--set`` values."""
