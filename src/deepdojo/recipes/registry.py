@@ -37,20 +37,23 @@ class Anchor:
         metric: key in the recipe's returned metrics, e.g. ``"test/acc"``.
         value: the number the source reports.
         source: where it is reported (book, page, slide).
-        higher_is_better: direction of the comparison.
+        higher_is_better: direction of the comparison; None means "close to": met when
+            ``|ours - value| <= tolerance`` (for predicted values rather than scores).
         tolerance: how far short of `value` still counts as met (absolute).
     """
 
     metric: str
     value: float
     source: str = ""
-    higher_is_better: bool = True
+    higher_is_better: bool | None = True
     tolerance: float = 0.0
 
     def met(self, ours: float | None) -> bool | None:
         """Whether our number reaches the published one (None if we have no number)."""
         if ours is None or ours != ours:  # missing or NaN
             return None
+        if self.higher_is_better is None:
+            return abs(ours - self.value) <= self.tolerance
         if self.higher_is_better:
             return ours >= self.value - self.tolerance
         return ours <= self.value + self.tolerance
