@@ -107,3 +107,21 @@ def _save(fig, path: str | Path) -> Path:
     fig.savefig(path, dpi=90)
     plt.close(fig)
     return path
+
+
+def plot_confusion_matrix(y_true, y_pred, path: str | Path, *, labels: Sequence[str] | None = None, title: str = "") -> Path:
+    """Confusion matrix (rows: true class, columns: predicted) with counts in the cells."""
+    from sklearn.metrics import confusion_matrix
+
+    cm = confusion_matrix(y_true, y_pred)
+    n = cm.shape[0]
+    fig, ax = plt.subplots(figsize=(0.5 * n + 3, 0.5 * n + 2.5))
+    ax.imshow(cm, cmap="Blues")
+    for i in range(n):
+        for j in range(n):
+            ax.text(j, i, str(cm[i, j]), ha="center", va="center", color="white" if cm[i, j] > cm.max() / 2 else "black", fontsize=8)
+    ticks = labels if labels is not None else [str(i) for i in range(n)]
+    ax.set_xticks(range(n), ticks)
+    ax.set_yticks(range(n), ticks)
+    ax.set(xlabel="predicted", ylabel="true", title=title)
+    return _save(fig, path)
