@@ -182,7 +182,7 @@ class SGD:
 
 
 class Adam:
-    """Adam (Kingma & Ba) with bias correction; Keras' defaults.
+    """Adam (Kingma & Ba, algorithm 1: eps added to the bias-corrected sqrt(v), as PyTorch does).
 
     Args:
         lr, beta1, beta2, eps: the usual hyperparameters.
@@ -196,7 +196,7 @@ class Adam:
 
     def step(self, layers: list) -> None:
         self.t += 1
-        lr_t = self.lr * np.sqrt(1 - self.beta2 ** self.t) / (1 - self.beta1 ** self.t)
+        c1, c2 = 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
         for i, layer in enumerate(layers):
             for k, p in layer.params.items():
                 g = layer.grads[k]
@@ -204,4 +204,4 @@ class Adam:
                 v = self._v.setdefault((i, k), np.zeros_like(p))
                 m += (1 - self.beta1) * (g - m)
                 v += (1 - self.beta2) * (g * g - v)
-                p -= (lr_t * m / (np.sqrt(v) + self.eps)).astype(p.dtype, copy=False)
+                p -= (self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)).astype(p.dtype, copy=False)
