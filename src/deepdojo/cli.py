@@ -136,6 +136,11 @@ def report(runs_dir: Path = typer.Argument(Path("runs"), help="Folder holding th
     console.print(f"{n} runs -> {path}")
 
 
+from deepdojo.data.cli import app as data_app  # noqa: E402 - light: heavy imports live inside its commands
+
+app.add_typer(data_app, name="data")
+
+
 def main() -> None:  # pragma: no cover - console entry for `python -m deepdojo`
     app()
 

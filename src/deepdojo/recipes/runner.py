@@ -67,6 +67,9 @@ def run_recipe(
 
     runtime.seed_everything(seed + runtime.rank())
     ctx = RunContext(run_dir, dev, seed=seed, quick=quick, resume=resume is not None, verbose=verbose)
+    from deepdojo.data.cache import reset_data_warnings
+
+    reset_data_warnings()  # only this run's data caveats go into its results
     started = time.perf_counter()
     metrics = recipe.run(cfg, ctx) or {}
     wall = time.perf_counter() - started
@@ -104,7 +107,16 @@ def build_results(recipe: Recipe, cfg, ctx: RunContext, metrics: dict, wall: flo
         "world_size": runtime.world_size(),
         "versions": versions(),
         **ctx.extra_results,
+        **_data_warnings(ctx),
     }
+
+
+def _data_warnings(ctx: RunContext) -> dict[str, list[str]]:
+    """``{"warnings": [...]}`` with the data caveats of this run (unverified imports, stand-ins), if any."""
+    from deepdojo.data.cache import data_warnings
+
+    found = list(ctx.extra_results.get("warnings", [])) + data_warnings()
+    return {"warnings": found} if found else {}
 
 
 def _number(value: Any) -> float | None:
