@@ -141,6 +141,12 @@ from deepdojo.data.cli import app as data_app  # noqa: E402 - light: heavy impor
 app.add_typer(data_app, name="data")
 
 
+from deepdojo.go.cli import arena_command, gtp_command  # noqa: E402  (Go commands live with the engine)
+
+app.command("gtp")(gtp_command)
+app.command("arena")(arena_command)
+
+
 def main() -> None:  # pragma: no cover - console entry for `python -m deepdojo`
     app()
 
