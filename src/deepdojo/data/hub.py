@@ -119,7 +119,7 @@ def locate(dataset: str, filename: str, path: str | Path | None = None) -> Path 
     spec = get_source(dataset).file(filename)
     if path is not None:
         p = Path(path).expanduser()
-        p = p / filename if p.is_dir() and not spec.folder else p
+        p = p / filename if p.is_dir() and (p / filename).exists() else p
         if not p.exists():
             raise DataError(f"{p} does not exist (passed explicitly for {dataset}/{filename})")
         _note_use(dataset, spec, p, cached=False)
