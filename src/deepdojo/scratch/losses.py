@@ -100,6 +100,17 @@ class Loss:
         return self.fn(pred, target)
 
 
+def summed_over_units(loss: Loss) -> Loss:
+    """The same loss summed over the output units instead of averaged (Cazenave's two-output BCE:
+    ``-log o1 - log(1 - o2)``); value and gradient are multiplied by the number of units."""
+    def fn(pred, target):
+        value, grad = loss(pred, target)
+        units = np.shape(pred)[-1]
+        return value * units, grad * units
+
+    return Loss(f"{loss.name}_summed", fn, loss.on_logits)
+
+
 LOSSES: dict[str, Loss] = {
     "half_squared_error": Loss("half_squared_error", half_squared_error),
     "mse": Loss("mse", mse),
