@@ -125,3 +125,28 @@ def plot_confusion_matrix(y_true, y_pred, path: str | Path, *, labels: Sequence[
     ax.set_yticks(range(n), ticks)
     ax.set(xlabel="predicted", ylabel="true", title=title)
     return _save(fig, path)
+
+
+def plot_heatmap(matrix, path: str | Path, *, xlabels: Sequence[str] | None = None, ylabels: Sequence[str] | None = None,
+                 title: str = "", annotate: bool = True, cmap: str = "viridis") -> Path:
+    """A matrix as a coloured grid with labelled rows/columns (attention weights, kernels, feature maps).
+
+    Args:
+        matrix: ``(R, C)`` array.
+        xlabels, ylabels: column and row labels (default: indices).
+        annotate: write each value in its cell (use for small matrices).
+    """
+    import numpy as np
+
+    m = np.asarray(matrix, dtype=float)
+    fig, ax = plt.subplots(figsize=(1.0 + 0.6 * m.shape[1], 0.8 + 0.5 * m.shape[0]))
+    im = ax.imshow(m, cmap=cmap)
+    fig.colorbar(im, ax=ax)
+    ax.set_xticks(range(m.shape[1]), labels=list(xlabels) if xlabels is not None else range(m.shape[1]), rotation=45)
+    ax.set_yticks(range(m.shape[0]), labels=list(ylabels) if ylabels is not None else range(m.shape[0]))
+    if annotate:
+        mid = (m.max() + m.min()) / 2
+        for (i, j), v in np.ndenumerate(m):
+            ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7, color="white" if v < mid else "black")
+    ax.set_title(title)
+    return _save(fig, path)
