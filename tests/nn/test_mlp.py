@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from deepdojo.nn.mlp import MLP, MLPConfig, l2_param_groups
+from deepdojo.nn.mlp import MLP, MLPConfig
 
 
 def test_mlp_shapes_and_parameter_count_match_keras():
@@ -35,15 +35,16 @@ def test_batchnorm_dropout_block_order():
     assert kinds == ["Linear", "ReLU", "BatchNorm1d", "Dropout"] * 2 + ["Linear", "Identity"]
 
 
-def test_l2_groups_match_an_explicit_penalty():
+def test_l2_hook_matches_an_explicit_keras_penalty():
     torch.manual_seed(0)
-    model = MLP(MLPConfig(in_features=5, hidden=(4,), out_features=1))
+    plain = MLP(MLPConfig(in_features=5, hidden=(4,), out_features=1))
+    reg = MLP(MLPConfig(in_features=5, hidden=(4,), out_features=1, l2=0.001))
+    reg.load_state_dict(plain.state_dict())
     x, y = torch.randn(8, 5), torch.randn(8, 1)
-    groups = l2_param_groups(model, 0.001)
-    assert len(groups[0]["params"]) == 2 and len(groups[1]["params"]) == 2
-    # gradient of loss + l2*sum(w^2) equals gradient of loss + weight_decay*w on the kernels
-    penalised = torch.nn.functional.mse_loss(model(x), y) + 0.001 * sum((w ** 2).sum() for w in model.kernels())
-    grads = torch.autograd.grad(penalised, groups[0]["params"])
-    plain = torch.autograd.grad(torch.nn.functional.mse_loss(model(x), y), groups[0]["params"])
-    for g, p0, w in zip(grads, plain, groups[0]["params"]):
-        torch.testing.assert_close(g, p0 + groups[0]["weight_decay"] * w)
+    penalised = torch.nn.functional.mse_loss(plain(x), y) + 0.001 * sum((w ** 2).sum() for w in plain.kernels())
+    penalised.backward()
+    torch.nn.functional.mse_loss(reg(x), y).backward()
+    for a, b in zip(plain.parameters(), reg.parameters()):
+        torch.testing.assert_close(a.grad, b.grad)
+    with pytest.raises(ValueError, match="l2"):
+        MLP(MLPConfig(l2=-1.0))

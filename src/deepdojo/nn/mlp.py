@@ -34,6 +34,8 @@ class MLPConfig:
     """Dropout rate after each hidden block (0 disables)."""
     init: str = "keras"
     """Weight init: keras (Glorot-uniform kernels, zero biases), zeros, or torch (PyTorch's default)."""
+    l2: float = 0.0
+    """Keras ``kernel_regularizer=l2(l2)`` on every Dense kernel (0 disables)."""
 
 
 class MLP(nn.Module):
@@ -66,6 +68,8 @@ class MLP(nn.Module):
         layers += [nn.Linear(width, cfg.out_features), OUTPUTS[cfg.output]()]
         self.net = nn.Sequential(*layers)
         init_weights_(self, cfg.init)
+        if cfg.l2:
+            add_l2_(self.kernels(), cfg.l2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = x.reshape(x.shape[0], -1)  # (B, ...) -> (B, in_features), e.g. MNIST (B, 28, 28)
@@ -102,21 +106,19 @@ def init_weights_(model: nn.Module, scheme: str = "keras") -> nn.Module:
     return model
 
 
-def l2_param_groups(model: MLP, l2: float) -> list[dict]:
-    """Optimizer parameter groups equivalent to Keras' ``kernel_regularizer=l2(l2)`` on every Dense.
+def add_l2_(params: list[nn.Parameter], l2: float) -> None:
+    """Give `params` Keras' L2 regulariser ``l2 * sum(w**2)`` as a gradient hook.
 
-    Keras adds ``l2 * sum(w**2)`` to the loss, whose gradient ``2 * l2 * w`` is exactly what a torch
-    optimizer's ``weight_decay=2 * l2`` adds to the kernels' gradients (before RMSprop/Adam scaling,
-    as in Keras). Biases and BatchNorm parameters are not regularised, as in Keras.
+    The hook adds the penalty's gradient ``2 * l2 * w`` to each kernel's gradient, which is exactly
+    what Keras' ``kernel_regularizer`` contributes (before RMSprop/Adam scaling), works with any
+    optimizer, and belongs to the model as in Keras. Unlike Keras, the logged loss does not include
+    the penalty term. Biases and BatchNorm parameters are not regularised, as in Keras.
 
     Args:
-        model: the MLP.
-        l2: the Keras regularisation factor (e.g. 0.001).
-
-    Returns:
-        ``[{"params": kernels, "weight_decay": 2 * l2}, {"params": the rest}]``.
+        params: the kernels to regularise.
+        l2: the Keras factor (e.g. 0.001).
     """
-    kernels = model.kernels()
-    ids = {id(p) for p in kernels}
-    rest = [p for p in model.parameters() if id(p) not in ids]
-    return [{"params": kernels, "weight_decay": 2.0 * l2}, {"params": rest, "weight_decay": 0.0}]
+    if l2 < 0:
+        raise ValueError(f"l2 must be >= 0, got {l2}")
+    for p in params:
+        p.register_hook(lambda g, p=p: g + (2.0 * l2) * p.detach())
