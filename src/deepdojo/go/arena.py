@@ -42,7 +42,7 @@ def own_engine_command(engine: str = "mcts", playouts: int = 1000, seconds: floa
 
 def gnugo_command(level: int = 1) -> list[str]:
     """GNU Go in GTP mode; a clear error when it is not installed."""
-    exe = shutil.which("gnugo")
+    exe = shutil.which("gnugo") or shutil.which("gnugo", path="/usr/games")  # Debian installs games there
     if exe is None:
         raise GtpError("GNU Go is not installed: apt-get install gnugo (Debian/Ubuntu) or brew install gnu-go")
     return [exe, "--mode", "gtp", "--level", str(level)]

@@ -71,10 +71,10 @@ def arena_command(
     console = Console(highlight=False)
     if len(engines) < 2:
         raise typer.BadParameter("arena needs at least two engines")
-    specs = dict(engine_spec(s, seed) for s in engines)
-    if len(specs) < len(engines):
-        raise typer.BadParameter("two engines have the same name; use NAME='command' to tell them apart")
     try:
+        specs = dict(engine_spec(s, seed) for s in engines)
+        if len(specs) < len(engines):
+            raise typer.BadParameter("two engines have the same name; use NAME='command' to tell them apart")
         if len(specs) == 2:
             (na, ca), (nb, cb) = specs.items()
             with GtpClient(ca, name=na) as a, GtpClient(cb, name=nb) as b:

@@ -6,6 +6,7 @@ on. The client runs an engine as a subprocess (GNU Go, our own, anything that sp
 """
 from __future__ import annotations
 
+import os
 import random
 import selectors
 import shlex
@@ -245,13 +246,32 @@ class GtpClient:
         self.timeout = timeout
         try:
             self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.DEVNULL, text=True, bufsize=1)
+                                         stderr=subprocess.DEVNULL, bufsize=0)
         except FileNotFoundError:
-            hint = " (install it: apt-get install gnugo)" if argv and argv[0] == "gnugo" else ""
+            hint = " (install it: apt-get install gnugo)" if argv and "gnugo" in argv[0] else ""
             raise GtpError(f"GTP engine not found: {argv[0]!r}{hint}") from None
+        self._fd = self.proc.stdout.fileno()
         self._sel = selectors.DefaultSelector()
-        self._sel.register(self.proc.stdout, selectors.EVENT_READ)
+        self._sel.register(self._fd, selectors.EVENT_READ)
+        self._buf = b""   # bytes read but not yet consumed (raw fd reads: select() sees no Python buffer)
         self.next_id = 1
+
+    def _read_answer(self, command: str) -> str:
+        """Bytes up to the empty line that ends a GTP answer."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            self._buf = self._buf.replace(b"\r", b"")
+            self._buf = self._buf.lstrip(b"\n")   # stray empty lines before an answer
+            end = self._buf.find(b"\n\n")
+            if end >= 0:
+                answer, self._buf = self._buf[:end], self._buf[end + 2:]
+                return answer.decode("utf-8", "replace")
+            if not self._sel.select(timeout=max(0.0, deadline - time.monotonic())):
+                raise GtpError(f"{self.name}: no answer to {command!r} within {self.timeout:g} s")
+            chunk = os.read(self._fd, 65536)
+            if not chunk:
+                raise GtpError(f"{self.name}: engine exited while answering {command!r}")
+            self._buf += chunk
 
     def send(self, command: str) -> str:
         """Send one command and return the answer text (without ``=``/id).
@@ -264,31 +284,19 @@ class GtpClient:
         ident = self.next_id
         self.next_id += 1
         try:
-            self.proc.stdin.write(f"{ident} {command}\n")
+            self.proc.stdin.write(f"{ident} {command}\n".encode())
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
             raise GtpError(f"{self.name}: engine has exited") from None
-        lines, deadline = [], time.monotonic() + self.timeout
-        while True:
-            if not self._sel.select(timeout=max(0.0, deadline - time.monotonic())):
-                raise GtpError(f"{self.name}: no answer to {command!r} within {self.timeout:g} s")
-            line = self.proc.stdout.readline()
-            if line == "":
-                raise GtpError(f"{self.name}: engine exited while answering {command!r}")
-            line = line.rstrip("\r\n")
-            if line == "" and lines:
-                break
-            if line or lines:
-                lines.append(line)
-        head, rest = lines[0], lines[1:]
-        status, body = head[0], head[1:]
+        answer = self._read_answer(command)
+        status, body = answer[:1], answer[1:]
         if body.startswith(str(ident)):
             body = body[len(str(ident)):]
-        text = "\n".join([body.strip(), *rest]).strip()
+        text = (body[1:] if body.startswith(" ") else body).rstrip()
         if status == "?":
             raise GtpError(f"{self.name}: {command!r} -> ? {text}")
         if status != "=":
-            raise GtpError(f"{self.name}: malformed answer {head!r}")
+            raise GtpError(f"{self.name}: malformed answer {answer[:80]!r}")
         return text
 
     def close(self) -> None:
