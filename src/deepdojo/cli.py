@@ -147,6 +147,11 @@ app.command("gtp")(gtp_command)
 app.command("arena")(arena_command)
 
 
+from deepdojo.recipes._predict import predict_command  # noqa: E402  (implemented beside the recipes it serves)
+
+app.command("predict")(predict_command)
+
+
 def main() -> None:  # pragma: no cover - console entry for `python -m deepdojo`
     app()
 
