@@ -74,7 +74,11 @@ def load_weights(model: torch.nn.Module, path: str | Path, strict: bool = True) 
         raise FileNotFoundError(f"no weights file at {path}")
     inner = unwrap(model)
     device = next((p.device for p in inner.parameters()), torch.device("cpu"))
-    missing, unexpected = load_model(inner, path, strict=False, device=str(device))
+    try:
+        missing, unexpected = load_model(inner, path, strict=False, device=str(device))
+    except RuntimeError as e:  # shape mismatches
+        raise RuntimeError(f"{path} does not fit {type(inner).__name__} - was it saved from a different "
+                           f"architecture or config? {e}") from None
     if strict and (missing or unexpected):
         raise RuntimeError(f"{path} does not match {type(inner).__name__}: missing {sorted(missing)}, "
                            f"unexpected {sorted(unexpected)} - was it saved from a different architecture?")
