@@ -75,6 +75,14 @@ def test_fashion_mnist_system_location(monkeypatch, tmp_path):
     override(monkeypatch, "fashion-mnist", files=files, splits={"train": 6, "test": 4})
     (xtr, _), _ = vision.load_fashion_mnist()
     assert np.array_equal(xtr, data["train-images-idx3-ubyte.gz"])
+    # a package that re-compressed the files: accepted through its own listed checksums only
+    files = [DataFile(n, None, "0" * 64, system=(str(folder / n),), system_sha256=(sha256(folder / n),)) for n in data]
+    override(monkeypatch, "fashion-mnist", files=files, splits={"train": 6, "test": 4})
+    assert np.array_equal(vision.load_fashion_mnist()[1][0], data["t10k-images-idx3-ubyte.gz"])
+    files = [DataFile(n, None, "0" * 64, system=(str(folder / n),)) for n in data]
+    override(monkeypatch, "fashion-mnist", files=files, splits={"train": 6, "test": 4})
+    with pytest.raises(DataError, match="not the canonical"):
+        vision.load_fashion_mnist()
 
 
 def _cifar_binary(path, n_per_batch=3):

@@ -41,7 +41,16 @@ def _fashion_files() -> tuple[DataFile, ...]:
         "t10k-images-idx3-ubyte.gz": "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
         "t10k-labels-idx1-ubyte.gz": "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
     }
-    return tuple(DataFile(n, KERAS + n, s, note="keras", system=(FASHION_SYSTEM + n,)) for n, s in sums.items())
+    # Debian's dataset-fashion-mnist 0.0~git20200523.55506a9-1 re-gzips the same IDX content, so its
+    # .gz bytes differ; these are that package's files as installed (dpkg verifies them by md5).
+    debian = {
+        "train-images-idx3-ubyte.gz": "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
+        "train-labels-idx1-ubyte.gz": "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
+        "t10k-images-idx3-ubyte.gz": "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
+        "t10k-labels-idx1-ubyte.gz": "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
+    }
+    return tuple(DataFile(n, KERAS + n, s, note="keras", system=(FASHION_SYSTEM + n,), system_sha256=(debian[n],))
+                 for n, s in sums.items())
 
 
 def _insurance_files() -> tuple[DataFile, ...]:
@@ -117,7 +126,7 @@ def build_catalog() -> dict[str, Source]:
         Source("california-housing", "California block groups, 8 features, 20,640 rows (scikit-learn)", "StatLib (public)", (
             DataFile("cal_housing.tgz", "https://ndownloader.figshare.com/files/5976036",
                      "aaa5c9a6afe2225cc2aed2723682ae403280c4a3695a2ddda4ffb5d8215ea681", note="sklearn"),
-        ), "0.4 MB", sklearn=True, extra={"splits": {"all": 20640}}),
+        ), "0.4 MB", sklearn=True, extra={"splits": {"all": 20640}, "sklearn_cache": "cal_housing_py3.pkz"}),
         Source("jena-climate", "Jena weather station 2009-2016, 420,451 rows x 14 features, 10-min steps",
                "Max Planck Institute for Biogeochemistry", (
                    DataFile("jena_climate_2009_2016.csv.zip", KERAS + "jena_climate_2009_2016.csv.zip", None,
@@ -161,7 +170,7 @@ def build_catalog() -> dict[str, Source]:
         Source("newsgroups20", "20 Newsgroups by date, 11,314 / 7,532 posts (scikit-learn)", "public (Lang 1995)", (
             DataFile("20news-bydate.tar.gz", "https://ndownloader.figshare.com/files/5975967",
                      "8f1b2514ca22a5ade8fbb9cfa5727df95fa587f4c87b786e15c759fa66d95610", note="sklearn"),
-        ), "14 MB", sklearn=True, extra={"splits": TT(11314, 7532)}),
+        ), "14 MB", sklearn=True, extra={"splits": TT(11314, 7532), "sklearn_cache": "20news-bydate_py3.pkz"}),
         Source("digits", "8x8 handwritten digits, 1,797 images (bundled with scikit-learn)", "UCI (CC BY 4.0)", (),
                "bundled", sklearn=True),
         Source("iris", "Fisher's iris, 150 x 4 features, 3 classes (bundled with scikit-learn)", "UCI (CC BY 4.0)", (),

@@ -38,6 +38,11 @@ def _presence(source) -> str:
 
     if not source.files:
         return "yes (bundled with scikit-learn)"
+    if source.sklearn:
+        from deepdojo.data import cache
+
+        present = (cache.cache_dir() / "sklearn" / source.extra.get("sklearn_cache", "?")).exists()
+        return "yes (scikit-learn cache)" if present else "no"
     where = hub.status(source.name)
     have = {k: v for k, v in where.items() if v != "missing"}
     if not have:
@@ -58,6 +63,12 @@ def fetch(name: str = typer.Argument(..., help="Dataset name (see `deepdojo data
         source = hub.get_source(name)
         if source.sklearn and not source.files:
             console.print(f"{name} is bundled with scikit-learn; nothing to fetch")
+            return
+        if source.sklearn:  # scikit-learn downloads (and checks) its own archive into <cache>/sklearn
+            from deepdojo.data import corpora, tabular
+
+            {"california-housing": tabular.load_california_housing, "newsgroups20": corpora.load_newsgroups}[name]()
+            console.print(f"{name}: in the scikit-learn cache")
             return
         wanted = files or [f.name for f in source.files if f.url]
         if not wanted:

@@ -29,7 +29,9 @@ class DataFile:
         md5: used only where no SHA-256 is published (Keras word-index files).
         size: bytes, for `deepdojo data list`.
         note: provenance of the checksum or why there is none.
-        system: absolute paths where a system package installs this exact file.
+        system: absolute paths where a system package installs this data.
+        system_sha256: SHA-256 values of those system copies when the package re-compressed the
+            canonical file (same content, different bytes).
         standin: non-empty for a documented approximation of the canonical data; the text is
             recorded in ``results.json`` warnings of every run that reads it.
         folder: the entry is a folder (image trees); no checksum.
@@ -44,6 +46,7 @@ class DataFile:
     system: tuple[str, ...] = ()
     standin: str = ""
     folder: bool = False
+    system_sha256: tuple[str, ...] = ()  # the system package's own (re-compressed) bytes, when they differ
 
 
 @dataclass(frozen=True)
@@ -129,9 +132,11 @@ def locate(dataset: str, filename: str, path: str | Path | None = None) -> Path 
         _note_use(dataset, spec, cached, cached=True)
         return cached
     roots = [m / dataset for m in [cache.mirror_dir()] if m is not None]
-    for candidate in [r / filename for r in roots] + [Path(s) for s in spec.system]:
+    system = [Path(s) for s in spec.system]
+    for candidate in [r / filename for r in roots] + system:
         if _exists(candidate, spec):
-            if not spec.folder and cache.matches(candidate, spec.sha256, spec.md5) is False:
+            repacked = candidate in system and spec.system_sha256 and cache.sha256_file(candidate) in spec.system_sha256
+            if not spec.folder and not repacked and cache.matches(candidate, spec.sha256, spec.md5) is False:
                 raise ChecksumError(
                     f"{candidate} is not the canonical {dataset}/{filename} (checksum differs from "
                     f"{spec.sha256 or spec.md5}). Remove it, or import it knowingly with "

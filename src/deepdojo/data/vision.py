@@ -86,7 +86,12 @@ def load_fashion_mnist(path: str | Path | None = None):
     Debian's ``dataset-fashion-mnist`` package (``/usr/share/datasets/fashion-mnist``) is used
     when installed; class names are in `FASHION_CLASSES`.
     """
-    return _load_idx_set("fashion-mnist", path)
+    (xtr, ytr), (xte, yte) = _load_idx_set("fashion-mnist", path)
+    counts = np.bincount(ytr, minlength=10)
+    if len(ytr) == 60000 and not (counts == 6000).all():  # the canonical set is exactly balanced
+        raise DataError(f"fashion-mnist: training labels per class {counts.tolist()}, expected 6000 each - run "
+                        "`deepdojo data verify` or reinstall the files")
+    return (xtr, ytr), (xte, yte)
 
 
 def load_cifar10(path: str | Path | None = None):
