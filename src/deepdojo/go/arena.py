@@ -15,7 +15,7 @@ from typing import Callable
 
 from deepdojo.go import sgf
 from deepdojo.go.board import BLACK, WHITE, Board, IllegalMove
-from deepdojo.go.gtp import GtpClient, GtpEngine, GtpError
+from deepdojo.go.gtp import EngineNotFound, GtpClient, GtpEngine, GtpError
 
 
 class LocalGtp:
@@ -44,7 +44,7 @@ def gnugo_command(level: int = 1) -> list[str]:
     """GNU Go in GTP mode; a clear error when it is not installed."""
     exe = shutil.which("gnugo") or shutil.which("gnugo", path="/usr/games")  # Debian installs games there
     if exe is None:
-        raise GtpError("GNU Go is not installed: apt-get install gnugo (Debian/Ubuntu) or brew install gnu-go")
+        raise EngineNotFound("GNU Go is not installed: apt-get install gnugo (Debian/Ubuntu) or brew install gnu-go")
     return [exe, "--mode", "gtp", "--level", str(level)]
 
 

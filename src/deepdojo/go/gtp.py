@@ -25,6 +25,12 @@ class GtpError(RuntimeError):
     """A ``?`` answer, a dead engine or a timeout on the client side."""
 
 
+class EngineNotFound(GtpError, ValueError):
+    """The engine program is not installed; the message says how to install it."""
+
+    user_error = True   # the CLI prints it as a one-line error, no traceback
+
+
 # -- players -----------------------------------------------------------------------------------
 class RandomPlayer:
     """Uniformly random legal moves that do not fill own eyes (the quick-mode opponent)."""
@@ -50,11 +56,16 @@ class MctsPlayer:
     def __init__(self, config: SearchConfig = SearchConfig(), seed: int = 0, evaluator=None):
         self.config, self.seed, self.evaluator = config, seed, evaluator
         self.mcts = MCTS(config, evaluator, seed)
-        self.time_left: float | None = None
+        self.stats = {"moves": 0, "seconds": 0.0, "playouts": 0}   # our own thinking, for reports
 
     def genmove(self, board: Board, color: int) -> int:
         board.to_play = color
-        return self.mcts.search(board)
+        start = time.perf_counter()
+        move = self.mcts.search(board)
+        self.stats["moves"] += 1
+        self.stats["seconds"] += time.perf_counter() - start
+        self.stats["playouts"] += self.mcts.last_playouts
+        return move
 
     def set_time(self, seconds: float | None) -> None:
         """Cap the per-move time when the controller's clock says so (time_left)."""
@@ -249,7 +260,7 @@ class GtpClient:
                                          stderr=subprocess.DEVNULL, bufsize=0)
         except FileNotFoundError:
             hint = " (install it: apt-get install gnugo)" if argv and "gnugo" in argv[0] else ""
-            raise GtpError(f"GTP engine not found: {argv[0]!r}{hint}") from None
+            raise EngineNotFound(f"GTP engine not found: {argv[0]!r}{hint}") from None
         self._fd = self.proc.stdout.fileno()
         self._sel = selectors.DefaultSelector()
         self._sel.register(self._fd, selectors.EVENT_READ)

@@ -152,9 +152,15 @@ class MCTS:
         self.root, self.root_moves = node, list(moves)
 
     def _children(self, board: Board, priors: np.ndarray | None = None) -> list[Node]:
-        """Legal moves (own true eyes left out) plus pass, in random order so ties break fairly."""
+        """Legal moves (own true eyes left out), in random order so ties break fairly, and pass.
+
+        Pass is offered only when the opponent just passed or few moves are left: random playouts
+        value a lost tempo poorly, and an early pass lets the opponent end the game on the spot.
+        """
         color = board.to_play
-        moves = [p for p in board.legal_moves(color) if not board.is_eye(p, color)] + [PASS]
+        moves = [p for p in board.legal_moves(color) if not board.is_eye(p, color)]
+        if board.passes > 0 or len(moves) <= board.size:
+            moves.append(PASS)
         self.rng.shuffle(moves)
         if priors is None:
             return [Node(m, color, None) for m in moves]

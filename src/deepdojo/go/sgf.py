@@ -51,6 +51,33 @@ class Game:
             b.play(p, color)
         return b
 
+    def snapshots(self, frames: int = 8) -> tuple[list, list[str], list]:
+        """Evenly spaced positions of the game for a board-image sequence.
+
+        Returns:
+            (``(size, size)`` arrays as `Board.to_array`, captions, last moves as ``(row, col)``
+            from the top or None), the final position always included.
+        """
+        n = len(self.moves)
+        marks = sorted({round(i * n / max(frames - 1, 1)) for i in range(frames)}) if n else [0]
+        b = Board(self.size, self.komi)
+        for color, p in self.setup:
+            b.place_setup(p, color)
+        arrays, titles, lasts, done = [], [], [], 0
+        for mark in marks:
+            for color, p in self.moves[done:mark]:
+                b.play(p, color)
+            done = mark
+            arrays.append(b.to_array())
+            titles.append(f"move {mark}" if mark < n or not self.result else f"move {mark}, {self.result}")
+            last = self.moves[mark - 1][1] if mark else PASS
+            if last == PASS:
+                lasts.append(None)
+            else:
+                r, c = b.rowcol(last)
+                lasts.append((self.size - 1 - r, c))
+        return arrays, titles, lasts
+
 
 class _Parser:
     def __init__(self, text: str):
