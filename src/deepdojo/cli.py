@@ -152,6 +152,30 @@ from deepdojo.recipes._predict import predict_command  # noqa: E402  (implemente
 app.command("predict")(predict_command)
 
 
+@app.command("play")
+def play(
+    run_dir: Path = typer.Argument(..., help="Directory of a finished RL run (runs/<recipe>/<stamp>-s<seed>)."),
+    episodes: int = typer.Option(10, "--episodes", "-n", help="Episodes to play."),
+    seed: int = typer.Option(10_000, "--seed", help="Episode i uses env seed SEED + i."),
+):
+    """Replay an RL run's saved agent greedily and report its returns."""
+    from deepdojo.rl.agent import play as play_agent
+
+    if episodes < 1:
+        fail("--episodes must be at least 1")
+    try:
+        returns = play_agent(run_dir, episodes, seed)
+    except (FileNotFoundError, ValueError) as e:
+        fail(str(e))
+    table = Table(title=f"{run_dir}: {episodes} episodes")
+    table.add_column("episode")
+    table.add_column("return", justify="right")
+    for i, r in enumerate(returns):
+        table.add_row(str(i + 1), f"{r:.4g}")
+    console.print(table)
+    console.print(f"mean return {returns.mean():.4g} (min {returns.min():.4g}, max {returns.max():.4g})")
+
+
 def main() -> None:  # pragma: no cover - console entry for `python -m deepdojo`
     app()
 
