@@ -5,6 +5,7 @@ Time-series windowing lives in `deepdojo.data.timeseries`, image folders in `dee
 """
 from __future__ import annotations
 
+import itertools
 import re
 import string
 from collections import Counter
@@ -30,12 +31,13 @@ def vectorize_sequences(sequences: Sequence[Sequence[int]], dimension: int = 100
     lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
     if lengths.sum() == 0:
         return out
-    rows = np.repeat(np.arange(len(sequences)), lengths)  # (total,)
-    cols = np.concatenate([np.asarray(s, dtype=np.int64) for s in sequences if len(s)])  # (total,)
+    total = int(lengths.sum())
+    cols = np.fromiter(itertools.chain.from_iterable(sequences), dtype=np.int64, count=total)  # (total,) one pass
     if cols.min() < 0 or cols.max() >= dimension:
         raise ValueError(f"vectorize_sequences: indices must lie in [0, {dimension}), found {cols.min()}..{cols.max()}; "
                          f"load the data with num_words={dimension} or raise `dimension`")
-    out[rows, cols] = 1
+    flat = np.repeat(np.arange(len(sequences)) * dimension, lengths) + cols  # (total,) row-major positions
+    out.reshape(-1)[flat] = 1
     return out
 
 

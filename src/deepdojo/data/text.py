@@ -10,6 +10,7 @@ numbers trained on it are comparable in kind, not bit for bit. The derived array
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -45,8 +46,8 @@ def _to_object_array(lists: list) -> np.ndarray:
 def _flatten(seqs) -> tuple[np.ndarray, np.ndarray]:
     """Ragged sequences → (values (total,) int64, lengths (N,) int64)."""
     lengths = np.fromiter((len(s) for s in seqs), dtype=np.int64, count=len(seqs))
-    parts = [np.asarray(s, dtype=np.int64) for s in seqs if len(s)]
-    return (np.concatenate(parts) if parts else np.zeros(0, np.int64)), lengths
+    values = np.fromiter(itertools.chain.from_iterable(seqs), dtype=np.int64, count=int(lengths.sum()))
+    return values, lengths
 
 
 def _offset(values, lengths, start_char, index_from):
