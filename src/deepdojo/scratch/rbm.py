@@ -15,6 +15,7 @@ import numpy as np
 
 from deepdojo.scratch.activations import sigmoid
 from deepdojo.scratch.layers import MLP, Dense
+from deepdojo.scratch.threads import blas_threads
 
 
 class RBM:
@@ -89,13 +90,14 @@ class RBM:
         """
         data = np.asarray(data, dtype=self.W.dtype)
         errors = []
-        for epoch in range(epochs):
-            order = self.rng.permutation(len(data)) if shuffle else np.arange(len(data))
-            for start in range(0, len(data), batch_size):
-                self.cd_step(data[order[start:start + batch_size]], lr, k, sample_visible)
-            errors.append(self.reconstruction_error(data, sample_visible))
-            if on_epoch_end is not None:
-                on_epoch_end(epoch, errors[-1])
+        with blas_threads():
+            for epoch in range(epochs):
+                order = self.rng.permutation(len(data)) if shuffle else np.arange(len(data))
+                for start in range(0, len(data), batch_size):
+                    self.cd_step(data[order[start:start + batch_size]], lr, k, sample_visible)
+                errors.append(self.reconstruction_error(data, sample_visible))
+                if on_epoch_end is not None:
+                    on_epoch_end(epoch, errors[-1])
         return errors
 
     def reconstruction_error(self, data: np.ndarray, sample_visible: bool = True) -> float:

@@ -7,6 +7,7 @@ import numpy as np
 
 from deepdojo.scratch.layers import MLP
 from deepdojo.scratch.losses import Loss, get_loss
+from deepdojo.scratch.threads import blas_threads
 
 
 def train_step(model: MLP, x: np.ndarray, y: np.ndarray, loss: Loss | str, optimizer) -> float:
@@ -48,7 +49,7 @@ def fit(model: MLP, x: np.ndarray, y: np.ndarray, *, loss: Loss | str, optimizer
     n = len(x)
     n_batches = (n + batch_size - 1) // batch_size
     history = []
-    with Progress(transient=True, disable=not (progress and Console().is_terminal)) as bar:
+    with blas_threads(), Progress(transient=True, disable=not (progress and Console().is_terminal)) as bar:
         task = bar.add_task("training", total=epochs * n_batches)
         for epoch in range(epochs):
             order = rng.permutation(n) if shuffle else np.arange(n)
