@@ -21,10 +21,18 @@ def test_finds_the_capturing_move(rule):
     assert b.to_gtp(m.search(b)) == "D2"
 
 
-def test_escapes_atari_with_the_group_at_stake():
-    b = Board.from_ascii(CAPTURE, komi=0.5, to_play=WHITE)
-    m = MCTS(SearchConfig(playouts=300), seed=0)
-    assert b.to_gtp(m.search(b)) == "D2"   # White's only way to save three stones
+def test_escapes_atari():
+    b = Board.from_ascii("""
+        . . . . . . .
+        . . . . . . .
+        . . X . . . .
+        . X O X . . .
+        . . . . . . .
+        . . . . . . .
+        . . . . . . .
+    """, komi=0.5, to_play=WHITE)   # C4 has one liberty, C3, which leads out to three
+    m = MCTS(SearchConfig(playouts=400), seed=0)
+    assert b.to_gtp(m.search(b)) == "C3"
 
 
 def test_same_seed_same_search():

@@ -163,7 +163,10 @@ class Board:
         color = self.to_play if color is None else color
         if not (0 <= p < len(self.color)) or not self._legal_basic(p, color):
             return False
-        return not self.superko or self._hash_after(p, color) not in self.seen
+        if not self.superko or self.captures[BLACK] + self.captures[WHITE] == 0:
+            # Until the first capture the stone count only grows, so no position can repeat.
+            return True
+        return self._hash_after(p, color) not in self.seen
 
     def why_illegal(self, p: int, color: int) -> str | None:
         """A short reason the move is illegal (GTP error text), or None when it is legal."""
