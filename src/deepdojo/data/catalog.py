@@ -97,7 +97,8 @@ def build_catalog() -> dict[str, Source]:
                      note="mirror", standin="CIFAR-10 re-encoded as JPEG (q~75): lossy, not bit-exact"),
             DataFile("cifar10_test_jpg.tar.gz", None, "33e6efe7655f1be7fb7373783dc369e9a809ff296896e9ff06f093b657170cc7",
                      note="mirror", standin="CIFAR-10 re-encoded as JPEG (q~75): lossy, not bit-exact"),
-        ), "170 MB", extra={"splits": TT(50000, 10000)}),
+        ), "170 MB", extra={"splits": TT(50000, 10000), "any_of": [["cifar-10-binary.tar.gz"],
+                                                                     ["cifar10_train_jpg.tar.gz", "cifar10_test_jpg.tar.gz"]]}),
         Source("imdb", "Movie-review sentiment, 25k / 25k (Keras integer form and raw aclImdb text)",
                "cite Maas et al. (2011)", (
                    DataFile("imdb.npz", KERAS + "imdb.npz", "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f",
@@ -109,20 +110,21 @@ def build_catalog() -> dict[str, Source]:
                    DataFile("aclImdb_v1_labeled.tar.gz", None,
                             "73c9c16392f861b8fbe65c491d99a5876ad125eb525d6183ec1ebf20dd44e349",
                             note="mirror: the labelled part of aclImdb_v1 repacked (text exact)"),
-               ), "84 MB", extra={"splits": TT(25000, 25000)}),
+               ), "84 MB", extra={"splits": TT(25000, 25000), "any_of": [["imdb.npz"], ["aclImdb_v1.tar.gz"],
+                                                                         ["aclImdb_v1_labeled.tar.gz"]]}),
         Source("reuters", "Reuters newswires, 46 topics, 8,982 / 2,246 (Keras integer form)", "Reuters-21578 (research use)", (
             DataFile("reuters.npz", KERAS + "reuters.npz", "d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916",
                      note="keras"),
             DataFile("reuters_word_index.json", KERAS + "reuters_word_index.json", None,
                      "4d44cc38712099c9e383dc6e5f11a921", note="keras publishes md5 only"),
-        ), "2.6 MB", extra={"splits": {"all": 11228}}),
+        ), "2.6 MB", extra={"splits": {"all": 11228}, "any_of": [["reuters.npz"]]}),
         Source("boston-housing", "Boston house prices, 13 features, Keras 404 / 102 split", "StatLib (public; see ethics note)", (
             DataFile("boston_housing.npz", KERAS + "boston_housing.npz",
                      "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5", note="keras"),
             DataFile("BostonHousing.csv",
                      "https://raw.githubusercontent.com/selva86/datasets/c943fa8851270387c44d26efb0f9c0aac1559e11/BostonHousing.csv",
                      "ab16ba38fbbbbcc69fe930aab1293104f1442c8279c130d9eba03dd864bef675", note="mirror"),
-        ), "57 KB", extra={"splits": {"all": 506}}),
+        ), "57 KB", extra={"splits": {"all": 506}, "any_of": [["boston_housing.npz"], ["BostonHousing.csv"]]}),
         Source("california-housing", "California block groups, 8 features, 20,640 rows (scikit-learn)", "StatLib (public)", (
             DataFile("cal_housing.tgz", "https://ndownloader.figshare.com/files/5976036",
                      "aaa5c9a6afe2225cc2aed2723682ae403280c4a3695a2ddda4ffb5d8215ea681", note="sklearn"),
@@ -132,7 +134,8 @@ def build_catalog() -> dict[str, Source]:
                    DataFile("jena_climate_2009_2016.csv.zip", KERAS + "jena_climate_2009_2016.csv.zip", None,
                             size=13568290, note=NO_SUM + " (Keras passes no file_hash)"),
                    DataFile("jena_climate_2009_2016.csv", None, None, note="the extracted CSV, if you have it"),
-               ), "13 MB", extra={"splits": {"all": 420451}}),
+               ), "13 MB", extra={"splits": {"all": 420451}, "any_of": [["jena_climate_2009_2016.csv.zip"],
+                                                                        ["jena_climate_2009_2016.csv"]]}),
         Source("nietzsche", "Beyond Good and Evil (English), 600,893 characters, for char-level generation",
                "public domain (Project Gutenberg)", (
                    DataFile("nietzsche.txt", "https://s3.amazonaws.com/text-datasets/nietzsche.txt",
@@ -147,9 +150,12 @@ def build_catalog() -> dict[str, Source]:
                      "f80e581ae291aa34dd3aba7bd98b5e9505234da4318e2f3295df70a1520c7f61", size=2767131, note="mirror (canonical zip)"),
         ), "2.8 MB", extra={"splits": {"pairs": 118964}}),
         Source("insurance-customers", "embarc car-insurance customers: speed, age, miles -> group (1,500 rows)",
-               "MIT (embarc, synthetic)", _insurance_files(), "0.4 MB", extra={"splits": {"all": 1500}}),
+               "MIT (embarc, synthetic)", _insurance_files(), "0.4 MB",
+               extra={"splits": {"all": 1500}, "any_of": [["insurance-customers-1500.csv"]]}),
         Source("movielens", "MovieLens ratings: ml-1m, ml-latest-small, ml-100k", "GroupLens research use (ml-100k: no redistribution)",
-               _movielens_files(), "6-25 MB"),
+               _movielens_files(), "6-25 MB", extra={"any_of": [
+                   ["ml-1m.zip"], ["ml-latest-small.zip"], ["ml-latest-small/ratings.csv", "ml-latest-small/movies.csv"],
+                   ["ml-100k.zip"], ["ml-100k/u.data", "ml-100k/u.item"]]}),
         Source("cats-vs-dogs", "Kaggle Dogs vs. Cats JPEGs, made into train/validation/test class folders",
                "Kaggle competition rules (keep internal)", (
                    DataFile("cats", None, folder=True, note="folder of cat.N.jpg"),
@@ -158,7 +164,7 @@ def build_catalog() -> dict[str, Source]:
                    DataFile("kagglecatsanddogs_5340.zip",
                             "https://download.microsoft.com/download/3/E/1/3E1C3F21-ECDB-4869-8368-6DEBA77B919F/kagglecatsanddogs_5340.zip",
                             None, note=NO_SUM),
-               ), "0.8 GB", hint="Kaggle needs a login: download train.zip and `deepdojo data import cats-vs-dogs train.zip`."),
+               ), "0.8 GB", extra={"any_of": [["cats", "dogs"], ["train.zip"], ["kagglecatsanddogs_5340.zip"]]}, hint="Kaggle needs a login: download train.zip and `deepdojo data import cats-vs-dogs train.zip`."),
         Source("fer2013", "Facial expressions, 48x48 grayscale, 7 classes (CSV -> Usage x class folders)",
                "Kaggle ICML 2013 challenge (research use)", (
                    DataFile("fer2013.csv", None, None, note="Kaggle download, import-only; " + NO_SUM),
@@ -166,7 +172,7 @@ def build_catalog() -> dict[str, Source]:
         Source("glove-6b", "GloVe word vectors from Wikipedia 2014 + Gigaword 5 (400k words, 50-300d)", "PDDL 1.0", (
             DataFile("glove.6B.zip", "https://nlp.stanford.edu/data/glove.6B.zip", None, note=NO_SUM),
             *(DataFile(f"glove.6B.{d}d.txt", None, None, note="extracted member of glove.6B.zip") for d in (50, 100, 200, 300)),
-        ), "822 MB"),
+        ), "822 MB", extra={"any_of": [["glove.6B.zip"]] + [[f"glove.6B.{d}d.txt"] for d in (50, 100, 200, 300)]}),
         Source("newsgroups20", "20 Newsgroups by date, 11,314 / 7,532 posts (scikit-learn)", "public (Lang 1995)", (
             DataFile("20news-bydate.tar.gz", "https://ndownloader.figshare.com/files/5975967",
                      "8f1b2514ca22a5ade8fbb9cfa5727df95fa587f4c87b786e15c759fa66d95610", note="sklearn"),

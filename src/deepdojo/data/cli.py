@@ -47,8 +47,13 @@ def _presence(source) -> str:
     have = {k: v for k, v in where.items() if v != "missing"}
     if not have:
         return "no"
-    if len(have) == len(where):
-        return f"yes ({', '.join(sorted(set(have.values())))})"
+    # a dataset is usable when one complete alternative is here (e.g. imdb.npz OR the raw tarball)
+    complete = [alt for alt in source.extra.get("any_of", [list(where)]) if all(f in have for f in alt)]
+    if complete:
+        standin = any(source.file(f).standin for alt in complete for f in alt)
+        files = "; ".join(f"{len(alt)} files ({', '.join(sorted({have[f] for f in alt}))})" if len(alt) > 2
+                          else " + ".join(f"{f} ({have[f]})" for f in alt) for alt in complete)
+        return ("yes, stand-in: " if standin else "yes: ") + files
     return "partly: " + ", ".join(f"{k} ({v})" for k, v in have.items())
 
 
