@@ -7,9 +7,10 @@ Usage:
 Both train DLwP §3.4's network (multi-hot 10,000 → Dense16 relu → Dense16 relu → Dense1 sigmoid,
 rmsprop, binary cross-entropy, batch 512) on the same 15,000 reviews and validate on the same
 first 10,000 each epoch. Repeats are interleaved (deepdojo, Keras, deepdojo, Keras, ...) so that
-load from other processes on a shared machine hits both alike. Reported: seconds per epoch
-(median over every epoch of every repeat; an epoch includes its validation pass), the ratio, and
-the validation accuracy after the last epoch (median over repeats). Keras runs on the backend
+load from other processes on a shared machine hits both alike. Reported: wall-clock and CPU
+seconds per epoch (medians over every epoch of every repeat; an epoch includes its validation
+pass; CPU time, summed over threads, is what contention distorts least), the ratios, and the
+validation accuracy after the last epoch (median over repeats). Keras runs on the backend
 named by ``--backend`` (``KERAS_BACKEND``; torch by default: it needs no other framework).
 """
 from __future__ import annotations
@@ -34,8 +35,8 @@ def load_arrays(num_words: int = 10_000):
     return (x[10_000:], y[10_000:]), (x[:10_000], y[:10_000])
 
 
-def run_deepdojo(train, val, epochs: int, seed: int) -> tuple[list[float], float]:
-    """The recipe's model through deepdojo's `fit`; returns (seconds per epoch, final val acc)."""
+def run_deepdojo(train, val, epochs: int, seed: int) -> tuple[list[tuple[float, float]], float]:
+    """The recipe's model through deepdojo's `fit`; returns ((wall, cpu) seconds per epoch, final val acc)."""
     import torch
 
     from deepdojo.engine import callbacks as cb
@@ -44,13 +45,13 @@ def run_deepdojo(train, val, epochs: int, seed: int) -> tuple[list[float], float
 
     class Timer(cb.Callback):
         def __init__(self):
-            self.times: list[float] = []
+            self.times: list[tuple[float, float]] = []
 
         def on_epoch_start(self, trainer, epoch):
-            self.t0 = time.perf_counter()
+            self.t0 = (time.perf_counter(), time.process_time())
 
         def on_epoch_end(self, trainer, epoch, logs):
-            self.times.append(time.perf_counter() - self.t0)
+            self.times.append((time.perf_counter() - self.t0[0], time.process_time() - self.t0[1]))
 
     torch.manual_seed(seed)
     model = MLP(MLPConfig(in_features=train[0].shape[1], hidden=(16, 16), out_features=1))
@@ -60,7 +61,7 @@ def run_deepdojo(train, val, epochs: int, seed: int) -> tuple[list[float], float
     return timer.times, hist.history["val/acc"][-1]
 
 
-def run_keras(train, val, epochs: int, seed: int) -> tuple[list[float], float]:
+def run_keras(train, val, epochs: int, seed: int) -> tuple[list[tuple[float, float]], float]:
     """The book's Keras code (DLwP §3.4) verbatim but for the timing callback."""
     import keras
     from keras import layers
@@ -68,13 +69,13 @@ def run_keras(train, val, epochs: int, seed: int) -> tuple[list[float], float]:
     class Timer(keras.callbacks.Callback):
         def __init__(self):
             super().__init__()
-            self.times: list[float] = []
+            self.times: list[tuple[float, float]] = []
 
         def on_epoch_begin(self, epoch, logs=None):
-            self.t0 = time.perf_counter()
+            self.t0 = (time.perf_counter(), time.process_time())
 
         def on_epoch_end(self, epoch, logs=None):
-            self.times.append(time.perf_counter() - self.t0)
+            self.times.append((time.perf_counter() - self.t0[0], time.process_time() - self.t0[1]))
 
     keras.utils.set_random_seed(seed)
     model = keras.Sequential([keras.Input(shape=(train[0].shape[1],)), layers.Dense(16, activation="relu"),
@@ -112,16 +113,19 @@ def main(argv: list[str] | None = None) -> int:
             per_epoch, acc = fn(train, val, args.epochs, seed=r)
             times[name] += per_epoch
             accs[name].append(acc)
-            print(f"repeat {r + 1}: {name:14s} s/epoch {' '.join(f'{t:.2f}' for t in per_epoch)}  val acc {acc:.4f}",
-                  flush=True)
-    med = {k: statistics.median(v) for k, v in times.items()}
-    ours, theirs = med["deepdojo"], med[f"keras-{args.backend}"]
-    print(f"\n| framework | s/epoch (median of {len(times['deepdojo'])} epochs) | final val acc (median of {args.repeats}) |")
-    print("|---|---|---|")
+            print(f"repeat {r + 1}: {name:14s} wall s/epoch {' '.join(f'{w:.2f}' for w, _ in per_epoch)}"
+                  f"  cpu s/epoch {' '.join(f'{c:.2f}' for _, c in per_epoch)}  val acc {acc:.4f}", flush=True)
+    keras_name = f"keras-{args.backend}"
+    wall = {k: statistics.median(w for w, _ in v) for k, v in times.items()}
+    cpu = {k: statistics.median(c for _, c in v) for k, v in times.items()}
+    n = len(times["deepdojo"])
+    print(f"\n| framework | wall s/epoch (median of {n}) | CPU s/epoch (median of {n}) | final val acc (median of {args.repeats}) |")
+    print("|---|---|---|---|")
     for k in runners:
-        print(f"| {k} | {med[k]:.3f} | {statistics.median(accs[k]):.4f} |")
-    gap = 100 * (statistics.median(accs["deepdojo"]) - statistics.median(accs[f"keras-{args.backend}"]))
-    print(f"\nspeed-up deepdojo vs keras-{args.backend}: {theirs / ours:.2f}x; val acc difference {gap:+.2f} pt")
+        print(f"| {k} | {wall[k]:.3f} | {cpu[k]:.3f} | {statistics.median(accs[k]):.4f} |")
+    gap = 100 * (statistics.median(accs["deepdojo"]) - statistics.median(accs[keras_name]))
+    print(f"\nspeed-up deepdojo vs {keras_name}: wall {wall[keras_name] / wall['deepdojo']:.2f}x, "
+          f"CPU {cpu[keras_name] / cpu['deepdojo']:.2f}x; val acc difference {gap:+.2f} pt ({args.threads} thread(s))")
     return 0
 
 
