@@ -1,8 +1,7 @@
 """The Go board: rules, incremental groups and liberties, Zobrist hashing, Tromp-Taylor scoring.
 
-Points live in a flat, padded array so that a neighbour is an index offset (``p ± 1``, ``p ± W``)
-and the border is a colour like any other: with ``W = size + 1`` the point at row ``r`` (0 = the
-bottom row, GTP row 1) and column ``c`` (0 = column A) is ``(r + 1) * W + c + 1``.
+Points live in a flat, padded array (`deepdojo.go.coords`), so that a neighbour is an index
+offset (``p ± 1``, ``p ± W``) and the border is a colour like any other.
 
 Groups are tracked incrementally with flat lists, which copy in a few microseconds (playouts copy
 the board once each): ``root[p]`` names the group of a stone, ``nxt[p]`` threads its stones into a
@@ -20,23 +19,17 @@ import random
 
 import numpy as np
 
-EMPTY, BLACK, WHITE, BORDER = 0, 1, 2, 3
-PASS = -1
-COLUMNS = "ABCDEFGHJKLMNOPQRST"  # GTP columns skip I
-MIN_SIZE, MAX_SIZE = 5, 19
+from deepdojo.go.ascii import from_ascii, to_ascii
+from deepdojo.go.coords import BLACK, BORDER, COLUMNS, EMPTY, MAX_SIZE, MIN_SIZE, PASS, WHITE, Geometry, IllegalMove  # noqa: F401
 _ZOBRIST_RNG = random.Random(20240917)  # fixed: hashes must agree between boards and runs
 _ZOBRIST = [[_ZOBRIST_RNG.getrandbits(64) for _ in range((MAX_SIZE + 2) * (MAX_SIZE + 1) + 1)] for _ in range(3)]
-
-
-class IllegalMove(ValueError):
-    """A move the rules forbid or a coordinate that is not on the board; the board is unchanged."""
 
 
 def opponent(color: int) -> int:
     return 3 - color
 
 
-class Board:
+class Board(Geometry):
     """A Go position plus the game history needed for superko, undo and scoring.
 
     Args:
@@ -73,46 +66,6 @@ class Board:
         self.moves: list[tuple[int, int]] = []  # (colour, point or PASS), for undo and SGF
         self.setup: list[tuple[int, int]] = []  # handicap/setup stones (colour, point)
         self.seen = {0}                          # hashes of every earlier position (superko)
-
-    # -- coordinates ---------------------------------------------------------------------------
-    def point(self, row: int, col: int) -> int:
-        """Index of (row, col), row 0 = the bottom row (GTP "1"), col 0 = column A."""
-        if not (0 <= row < self.size and 0 <= col < self.size):
-            raise IllegalMove(f"({row}, {col}) is off the {self.size}x{self.size} board")
-        return (row + 1) * self.W + col + 1
-
-    def rowcol(self, p: int) -> tuple[int, int]:
-        return p // self.W - 1, p % self.W - 1
-
-    def parse_gtp(self, text: str) -> int:
-        """``"D4"`` → point, ``"pass"`` → PASS; raises IllegalMove naming the problem."""
-        t = text.strip().upper()
-        if t == "PASS":
-            return PASS
-        if len(t) < 2 or t[0] not in COLUMNS or not t[1:].isdigit():
-            raise IllegalMove(f"bad vertex {text!r}: expected a column letter A-T (no I) and a row number, e.g. D4, or pass")
-        return self.point(int(t[1:]) - 1, COLUMNS.index(t[0]))
-
-    def to_gtp(self, p: int) -> str:
-        if p == PASS:
-            return "pass"
-        r, c = self.rowcol(p)
-        return f"{COLUMNS[c]}{r + 1}"
-
-    def parse_sgf(self, text: str) -> int:
-        """SGF ``"dd"`` (column, row from the top) → point; ``""`` or ``"tt"`` (≤19×19) → PASS."""
-        if text == "" or (text == "tt" and self.size <= 19):
-            return PASS
-        if len(text) != 2 or not text.isalpha() or not text.islower():
-            raise IllegalMove(f"bad SGF point {text!r}: expected two lower-case letters such as 'dd'")
-        col, row_from_top = ord(text[0]) - 97, ord(text[1]) - 97
-        return self.point(self.size - 1 - row_from_top, col)
-
-    def to_sgf(self, p: int) -> str:
-        if p == PASS:
-            return ""
-        r, c = self.rowcol(p)
-        return chr(97 + c) + chr(97 + self.size - 1 - r)
 
     # -- copying -------------------------------------------------------------------------------
     def copy(self, history: bool = True) -> "Board":
@@ -417,37 +370,6 @@ class Board:
 
     def __str__(self) -> str:
         """ASCII board as GTP ``showboard`` prints it: ``X`` black, ``O`` white, ``.`` empty."""
-        cols = COLUMNS[: self.size]
-        lines = ["   " + " ".join(cols)]
-        glyph = {EMPTY: ".", BLACK: "X", WHITE: "O"}
-        for r in range(self.size - 1, -1, -1):
-            row = " ".join(glyph[self.color[self.point(r, c)]] for c in range(self.size))
-            lines.append(f"{r + 1:2d} {row} {r + 1}")
-        lines.append("   " + " ".join(cols))
-        return "\n".join(lines)
+        return to_ascii(self)
 
-    @classmethod
-    def from_ascii(cls, text: str, komi: float = 0.0, to_play: int = BLACK, superko: bool = True) -> "Board":
-        """Build a position from rows of ``X``/``O``/``.`` (top row first; spaces ignored).
-
-        Groups without liberties are rejected, so test positions are always legal.
-        """
-        rows = [ln.replace(" ", "") for ln in text.strip().splitlines() if ln.strip()]
-        size = len(rows)
-        if any(len(r) != size for r in rows):
-            raise IllegalMove(f"ASCII board must be square: {size} rows of lengths {[len(r) for r in rows]}")
-        board = cls(size, komi, superko)
-        for i, line in enumerate(rows):
-            for c, ch in enumerate(line):
-                if ch in "XO":
-                    p = board.point(size - 1 - i, c)
-                    board._place(p, BLACK if ch == "X" else WHITE)
-                    board.setup.append((BLACK if ch == "X" else WHITE, p))
-                elif ch not in ".+":
-                    raise IllegalMove(f"unknown character {ch!r} in ASCII board row {i + 1} (use X, O, .)")
-        if any(board.color[p] == EMPTY for _, p in board.setup):
-            raise IllegalMove("ASCII board has a group without liberties")
-        board.captures = {BLACK: 0, WHITE: 0}
-        board.seen = {board.hash}
-        board.to_play = to_play
-        return board
+    from_ascii = classmethod(from_ascii)
