@@ -21,9 +21,11 @@ import difflib
 import importlib
 import inspect
 import pkgutil
+import re
 import sys
 import typing
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 REGISTRY: dict[str, "Recipe"] = {}
@@ -132,8 +134,33 @@ def load_all() -> dict[str, Recipe]:
     return REGISTRY
 
 
+_DECORATOR = re.compile(r"""@recipe\(\s*["']([a-z0-9][a-z0-9-]*)["']""")
+
+
+def _module_of(name: str) -> str | None:
+    """Find the module that registers `name` by reading the recipe sources, without importing them.
+
+    `deepdojo run NAME` then imports one recipe module instead of the whole catalogue (each pulls
+    in its own heavy libraries: gymnasium, scikit-learn, ...), which keeps start-up short.
+    """
+    import deepdojo.recipes as pkg
+
+    for folder in pkg.__path__:
+        for path in sorted(Path(folder).rglob("*.py")):
+            if name in _DECORATOR.findall(path.read_text(encoding="utf-8", errors="replace")):
+                rel = path.relative_to(folder).with_suffix("")
+                return "deepdojo.recipes." + ".".join(rel.parts)
+    return None
+
+
 def get_recipe(name: str) -> Recipe:
-    load_all()
+    """The registered recipe `name`; raises ConfigError naming the closest names if there is none."""
+    if name not in REGISTRY:
+        module = _module_of(name)
+        if module is not None:
+            importlib.import_module(module)
+    if name not in REGISTRY:
+        load_all()
     if name not in REGISTRY:
         raise ConfigError(_unknown(f"recipe {name!r}", name, REGISTRY))
     return REGISTRY[name]
