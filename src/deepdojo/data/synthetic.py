@@ -187,3 +187,21 @@ def fake_timeseries(n_steps: int = 2000, features: int = 14, period: int = 144, 
     drift = np.cumsum(rng.normal(0, 0.05, (n_steps, features)), axis=0)
     return (base + amp * np.sin(2 * math.pi * t / period + phase) + drift
             + 0.1 * rng.normal(size=(n_steps, features))).astype(np.float32)
+
+
+def fake_ratings(n_users: int = 80, n_items: int = 60, groups: int = 3, density: float = 0.3, seed: int = 0):
+    """MovieLens-like ratings with taste groups: users of a group rate their group's items higher and more often.
+
+    Returns:
+        ``{"user", "item", "rating" (1..5 in halves), "timestamp"}`` arrays plus ``{"movie_id", "title"}``,
+        the layout of `deepdojo.data.tabular.load_movielens`.
+    """
+    rng = np.random.default_rng(seed)
+    user_group, item_group = rng.integers(0, groups, n_users), rng.integers(0, groups, n_items)
+    same = user_group[:, None] == item_group[None, :]  # (U, I)
+    rated = rng.random((n_users, n_items)) < np.where(same, 2 * density, density / 2)
+    users, items = np.nonzero(rated)
+    base = np.where(same[users, items], 4.5, 2.0)
+    rating = np.clip(np.round(2 * (base + rng.normal(0, 0.5, len(users)))) / 2, 0.5, 5.0)
+    return {"user": users + 1, "item": items + 1, "rating": rating, "timestamp": np.arange(len(users)),
+            "movie_id": np.arange(1, n_items + 1), "title": np.array([f"Movie {i}" for i in range(1, n_items + 1)], dtype=object)}
