@@ -97,6 +97,14 @@ class RunContext:
         md += ["| " + " | ".join(row) + " |" for row in cells]
         self.notes.append("\n".join(md))
 
+    def summary(self, model: torch.nn.Module, example, **kwargs) -> None:
+        """Print the Keras-style model summary and add it to ``report.md`` (see `deepdojo.engine.summary`)."""
+        from deepdojo.engine.summary import summary
+
+        table = str(summary(model, example, **kwargs))
+        self.console.print(table, markup=False)
+        self.notes.append(f"```\n{table}\n```")
+
     # -- supervised training -------------------------------------------------------------------
     def fit(self, model: torch.nn.Module, train, *, tag: str = "model", plot: bool = True, callbacks=(), **kwargs):
         """`deepdojo.engine.fit` with the run's standard callbacks, checkpoints and curve plot.

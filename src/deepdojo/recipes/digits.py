@@ -70,6 +70,7 @@ def run(cfg: DigitsConvnetConfig, ctx: RunContext) -> dict[str, float]:
     model = ConvNet(ConvNetConfig(in_shape=(1, 8, 8), channels=cfg.channels, pool_after=(True,) * len(cfg.channels),
                                   padding="same", dense=(cfg.dense,), dropout=cfg.dropout, n_classes=10))
     keras_init_(model)
+    ctx.summary(model, (1, 8, 8))
     history = ctx.fit(model, train, val=val, epochs=cfg.epochs, batch_size=cfg.batch_size, optimizer="rmsprop", lr=cfg.lr,
                       loss="sparse_categorical_crossentropy", metrics=["accuracy"], tag="convnet")
     scores = evaluate(model, test, loss="sparse_categorical_crossentropy", metrics=["accuracy"], device=ctx.device, prefix="test")
