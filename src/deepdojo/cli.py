@@ -58,6 +58,7 @@ def run(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or tables."),
 ):
     """Run a recipe: train, evaluate, plot, and compare with the published numbers."""
+    from deepdojo.data.cache import DataError
     from deepdojo.recipes.registry import ConfigError, get_recipe, parse_overrides
     from deepdojo.recipes.runner import run_recipe
 
@@ -71,7 +72,7 @@ def run(
             fail(f"--resume {resume}: no config.json there - pass a run directory such as runs/{name}/<stamp>-s0")
         run_dir, results = run_recipe(name, quick=quick, seed=seed, overrides=overrides, device=device, out=out,
                                       resume=resume, deterministic=deterministic, verbose=not quiet)
-    except (ConfigError, ValueError, FileNotFoundError) as e:
+    except (ConfigError, ValueError, FileNotFoundError, DataError) as e:
         if isinstance(e, ConfigError) or _is_user_error(e):
             fail(str(e))
         raise
