@@ -143,3 +143,31 @@ def test_short_real_game_against_gnugo():
         ours = LocalGtp(GtpEngine(RandomPlayer(seed=0)), "random")
         rec = play_game(ours, g, size=5, komi=0.5)
     assert rec.result and rec.moves > 0 and rec.winner in (BLACK, WHITE)
+
+
+def test_round_robin_cross_table(tmp_path):
+    from deepdojo.go.arena import round_robin
+
+    engines = {f"r{i}": own_engine_command("random", seed=i) for i in range(3)}
+    names, table, matches = round_robin(engines, 2, size=5, komi=0.5, sgf_dir=tmp_path)
+    assert names == ["r0", "r1", "r2"] and len(matches) == 3
+    for i in range(3):
+        assert table[i][i] is None
+        for j in range(3):
+            if i != j:
+                assert table[i][j] + table[j][i] == pytest.approx(1.0)
+    assert len(list(tmp_path.rglob("*.sgf"))) == 6
+
+
+def test_arena_command_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from deepdojo.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["arena", "random", f"other={sys.executable} -m deepdojo gtp --engine random --seed 3",
+                              "--games", "2", "--size", "5", "--sgf-dir", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "random vs other" in res.output and "95% CI" in res.output and "Elo" in res.output
+    bad = runner.invoke(app, ["arena", "random", "alphago:9"])
+    assert bad.exit_code != 0 and "gnugo[:LEVEL]" in bad.output
