@@ -46,3 +46,14 @@ def test_wilson_interval_and_elo():
     assert arena.elo_difference(0.5) == 0
     assert arena.elo_difference(0.76) == pytest.approx(200, abs=1)
     assert arena.elo_difference(0.0) == float("-inf")
+
+
+def test_recipe_without_gnugo_is_a_one_line_error(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from deepdojo.cli import app
+
+    monkeypatch.setattr(arena.shutil, "which", lambda *a, **k: None)
+    res = CliRunner().invoke(app, ["run", "go9-mcts-vs-gnugo", "--set", "games=1", "--out", str(tmp_path), "-q"])
+    assert res.exit_code == 2 and "apt-get install gnugo" in res.output
+    assert "Traceback" not in res.output
