@@ -89,3 +89,13 @@ def test_rollout_evaluator_shapes_and_bad_rule():
     assert pri.shape == (2, 26) and val.shape == (2,) and np.allclose(pri.sum(1), 1)
     with pytest.raises(ValueError, match="rule"):
         MCTS(SearchConfig(rule="alphabeta"))
+
+
+def test_time_budget_is_respected():
+    import time
+
+    m = MCTS(SearchConfig(seconds=0.3), seed=0)
+    start = time.perf_counter()
+    m.search(Board(9, 7))
+    elapsed = time.perf_counter() - start
+    assert 0.3 <= elapsed < 1.5 and m.last_playouts > 0
