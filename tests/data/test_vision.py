@@ -157,6 +157,12 @@ def test_image_folder_iterator_skips_broken_and_augments(tmp_path):
     assert x.shape == (6, 3, 16, 16) and 0 <= x.min() and x.max() <= 1
     # flat-colour images stay their colour under augmentation (reflection padding)
     assert torch.allclose(x.mean((1, 2, 3))[y == 0], torch.tensor(30 / 255), atol=0.02)
+    # featurewise normalisation fitted on the training folder, reused for another iterator
+    fit = images.ImageFolderIterator(tmp_path, target_size=(16, 16), batch_size=6, shuffle=False, featurewise=True)
+    xs = next(iter(fit))[0]
+    assert abs(float(xs.mean())) < 1e-4 and abs(float(xs.std(unbiased=False)) - 1) < 1e-3
+    other = images.ImageFolderIterator(tmp_path, target_size=(16, 16), featurewise=(fit.mean, fit.std))
+    assert np.allclose(other.mean, fit.mean)
 
 
 def test_cats_vs_dogs_tree_from_folders(monkeypatch, tmp_path):

@@ -105,10 +105,14 @@ class ImageFolderIterator:
         batch_size, shuffle, seed: as in Keras (shuffled every epoch).
         rescale: multiply pixels by this (Keras' ``rescale=1/255``).
         augment: an `Augment`, or None.
+        featurewise: Keras' featurewise centre + std normalisation, *fitted* (the Hands-On FER
+            code forgot to fit it): True computes per-channel mean/std from this folder (the
+            training set); pass the training iterator's ``(mean, std)`` for validation/test.
     """
 
     def __init__(self, root, target_size=(150, 150), color_mode="rgb", class_mode="binary", batch_size=32,
-                 shuffle=True, seed=0, rescale=1 / 255, augment: Augment | None = None):
+                 shuffle=True, seed=0, rescale=1 / 255, augment: Augment | None = None,
+                 featurewise: bool | tuple = False):
         if class_mode not in ("binary", "sparse", "categorical"):
             raise ValueError(f"class_mode must be binary, sparse or categorical, not {class_mode!r}")
         paths, labels, self.classes = list_image_folder(root)
@@ -127,6 +131,12 @@ class ImageFolderIterator:
         self.class_mode, self.batch_size, self.rescale, self.augment = class_mode, batch_size, rescale, augment
         self.shuffle, self.rng = shuffle, np.random.default_rng(seed)
         self.seed = seed
+        self.mean = self.std = None
+        if featurewise is True:
+            scaled = self.x.reshape(-1, self.x.shape[-1]).astype(np.float64) * rescale  # (N*H*W, C)
+            self.mean, self.std = scaled.mean(0).astype(np.float32), (scaled.std(0) + 1e-6).astype(np.float32)
+        elif featurewise:
+            self.mean, self.std = (np.asarray(v, dtype=np.float32) for v in featurewise)
 
     def __len__(self) -> int:
         return -(-len(self.y) // self.batch_size)
@@ -139,6 +149,8 @@ class ImageFolderIterator:
         for i in range(0, len(order), self.batch_size):
             idx = order[i:i + self.batch_size]
             x = torch.from_numpy(self.x[idx]).permute(0, 3, 1, 2).float() * self.rescale  # (B, C, H, W)
+            if self.mean is not None:
+                x = (x - torch.from_numpy(self.mean)[:, None, None]) / torch.from_numpy(self.std)[:, None, None]
             if self.augment is not None:
                 x = self.augment(x, gen)
             y = torch.from_numpy(self.y[idx])
