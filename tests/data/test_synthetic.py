@@ -64,3 +64,14 @@ def test_fake_sequences_keras_form_and_learnable():
     assert isinstance(synthetic.fake_text(500), str) and len(synthetic.fake_text(500)) == 500
     xr, yr = synthetic.fake_regression(50, 13)
     assert xr.shape == (50, 13) and yr.shape == (50,)
+
+
+def test_fake_texts_and_pairs():
+    from deepdojo.data.preprocessing import TextVectorizer
+
+    texts, y = synthetic.fake_labeled_texts(200, seed=3)
+    tv = TextVectorizer(output_mode="multi_hot").adapt(texts[:150])
+    x = tv(texts)
+    assert LogisticRegression(max_iter=500).fit(x[:150], y[:150]).score(x[150:], y[150:]) > 0.9
+    pairs = synthetic.fake_pairs(10, seed=1)
+    assert len(pairs) == 10 and all(len(a.split()) == len(b.split()) for a, b in pairs)

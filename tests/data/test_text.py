@@ -143,3 +143,15 @@ def test_truncated_tarball_is_a_clear_error(monkeypatch, tmp_path):
     tar.write_bytes(tar.read_bytes()[:60])
     with pytest.raises(DataError, match="corrupt or truncated"):
         text.load_imdb_raw(path=tar)
+
+
+def test_raw_cache_round_trips_unicode(monkeypatch, tmp_path):
+    reviews = {("train", "pos"): ["Très bien — ünïcode ✓"], ("train", "neg"): ["nul"],
+               ("test", "pos"): ["ok"], ("test", "neg"): ["non"]}
+    tar = write_acl_tarball(tmp_path / "aclImdb_v1.tar.gz", reviews)
+    override(monkeypatch, "imdb", splits={"train": 2, "test": 2})
+    (tr, ytr), _, (te, yte) = text.load_imdb_raw(validation_size=0, path=tar)
+    assert list(text.hub.cache_path("imdb", "derived").glob("*-raw.npz"))  # written on the first call
+    (tr2, ytr2), _, (te2, yte2) = text.load_imdb_raw(validation_size=0, path=tar)
+    assert tr2 == tr == ["nul", "Très bien — ünïcode ✓"] and te2 == te
+    assert np.array_equal(ytr2, ytr) and np.array_equal(yte2, yte)

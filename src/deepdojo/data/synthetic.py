@@ -205,3 +205,33 @@ def fake_ratings(n_users: int = 80, n_items: int = 60, groups: int = 3, density:
     rating = np.clip(np.round(2 * (base + rng.normal(0, 0.5, len(users)))) / 2, 0.5, 5.0)
     return {"user": users + 1, "item": items + 1, "rating": rating, "timestamp": np.arange(len(users)),
             "movie_id": np.arange(1, n_items + 1), "title": np.array([f"Movie {i}" for i in range(1, n_items + 1)], dtype=object)}
+
+
+def fake_labeled_texts(n: int = 200, classes: int = 2, seed: int = 0, words_per_text: int = 30):
+    """Learnable fake reviews: each class mixes its own marker words into shared filler words.
+
+    Returns:
+        ``(texts: list[str], labels (n,) int64)`` - a stand-in for raw IMDB / newsgroups text.
+    """
+    rng = np.random.default_rng(seed)
+    filler = [f"w{i}" for i in range(200)]
+    markers = [[f"c{k}m{i}" for i in range(10)] for k in range(classes)]
+    y = rng.permutation(np.arange(n) % classes).astype(np.int64)
+    texts = []
+    for label in y:  # data generation, not a training loop
+        words = list(rng.choice(filler, words_per_text)) + list(rng.choice(markers[label], max(2, words_per_text // 6)))
+        rng.shuffle(words)
+        texts.append(" ".join(words).capitalize() + ".")
+    return texts, y
+
+
+def fake_pairs(n: int = 200, seed: int = 0, max_words: int = 6) -> list[tuple[str, str]]:
+    """Fake translation pairs: the "Spanish" side is a fixed word-by-word mapping of the "English" side."""
+    rng = np.random.default_rng(seed)
+    src = [f"e{i}" for i in range(60)]
+    dst = {w: f"s{i}" for i, w in enumerate(rng.permutation(src))}
+    pairs = []
+    for _ in range(n):
+        words = list(rng.choice(src, rng.integers(1, max_words + 1)))
+        pairs.append((" ".join(words) + ".", " ".join(dst[w] for w in words) + "."))
+    return pairs

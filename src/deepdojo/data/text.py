@@ -174,11 +174,7 @@ def _derived_from_raw(tarball: Path) -> dict:
         seqs = [[index[w] for w in t if w in index] for t in toks]  # test-only words are skipped, as in Keras
         values, lengths = _flatten(seqs)
         arrays |= {f"{split}_values": values.astype(np.int32), f"{split}_lengths": lengths, f"{split}_labels": y}
-    npz.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=npz.parent, suffix=".npz")
-    os.close(fd)
-    np.savez(tmp, **arrays)
-    os.replace(tmp, npz)
+    _save_npz(npz, arrays)
     from deepdojo.report.rundir import atomic_write_text
 
     atomic_write_text(index_path, json.dumps(index))
@@ -187,6 +183,40 @@ def _derived_from_raw(tarball: Path) -> dict:
 
 
 def _read_acl(tarball: Path):
+    """Every labelled review, sorted by (label, id) per split; cached as UTF-8 bytes + offsets (no pickle)."""
+    cached = _derived_path(tarball, "-raw.npz")
+    if cached.exists():
+        with np.load(cached, allow_pickle=False) as f:
+            return [(_split_texts(f[f"{s}_bytes"], f[f"{s}_ends"]), f[f"{s}_labels"]) for s in ("train", "test")]
+    out = _read_acl_tar(tarball)
+    arrays = {}
+    for split, (texts, labels) in zip(("train", "test"), out):
+        encoded = [t.encode("utf-8") for t in texts]
+        arrays |= {f"{split}_bytes": np.frombuffer(b"".join(encoded), dtype=np.uint8),
+                   f"{split}_ends": np.cumsum([len(e) for e in encoded], dtype=np.int64), f"{split}_labels": labels}
+    _save_npz(cached, arrays)
+    return out
+
+
+def _split_texts(blob: np.ndarray, ends: np.ndarray) -> list[str]:
+    raw, bounds = blob.tobytes(), [0] + ends.tolist()
+    return [raw[a:b].decode("utf-8") for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _save_npz(path: Path, arrays: dict) -> None:
+    """np.savez to a temporary file in the same folder, then rename (never half a cache file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
+    os.close(fd)
+    try:
+        np.savez(tmp, **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _read_acl_tar(tarball: Path):
     """Read every labelled review from the tarball in place, sorted by (label, id) per split."""
     rows = {"train": [], "test": []}
     try:
