@@ -12,6 +12,7 @@ import selectors
 import shlex
 import subprocess
 import time
+from dataclasses import replace
 from typing import Callable, Iterable, TextIO
 
 from deepdojo.go.board import BLACK, MAX_SIZE, MIN_SIZE, PASS, WHITE, Board, IllegalMove
@@ -73,8 +74,6 @@ class MctsPlayer:
             return
         budget = min(self.config.seconds or float("inf"), max(0.05, seconds / 20))
         if budget != float("inf"):
-            from dataclasses import replace
-
             self.mcts.config = replace(self.mcts.config, seconds=budget)
 
 
