@@ -150,3 +150,14 @@ def test_run_results_carry_data_warnings(monkeypatch, tmp_path):
     ctx = SimpleNamespace(quick=True, seed=0, device="cpu", extra_results={})
     results = build_results(recipe, None, ctx, {"test/acc": np.float32(0.5)}, 1.0, resumed=False)
     assert any(w.startswith("unverified data: nietzsche/f.bin") for w in results["warnings"])
+
+
+def test_verify_can_check_the_mirror_without_touching_it(monkeypatch, tmp_path):
+    _one_file(monkeypatch, tmp_path)
+    mirror = tmp_path / "mirror"
+    (mirror / "nietzsche").mkdir(parents=True)
+    (mirror / "nietzsche" / "f.bin").write_bytes(b"wrong")
+    monkeypatch.setenv("DEEPDOJO_MIRROR", str(mirror))
+    rows = hub.verify(["nietzsche"], mirror=True)
+    assert rows == [("nietzsche/f.bin", "corrupt", f"mirror {mirror / 'nietzsche' / 'f.bin'}")]
+    assert (mirror / "nietzsche" / "f.bin").exists()

@@ -111,13 +111,14 @@ def _manifest() -> dict:
 
 
 @app.command("verify")
-def verify(names: List[str] = typer.Argument(None, help="Datasets to check (default: all).")):
+def verify(names: List[str] = typer.Argument(None, help="Datasets to check (default: all)."),
+           mirror: bool = typer.Option(False, "--mirror", help="Also check the DEEPDOJO_MIRROR copies (report only).")):
     """Re-check the SHA-256 of every cached file; corrupt ones are moved aside as *.corrupt."""
     from deepdojo.data import hub
     from deepdojo.data.cache import DataError
 
     try:
-        rows = hub.verify(list(names) if names else None)
+        rows = hub.verify(list(names) if names else None, mirror=mirror)
     except DataError as e:
         _fail(str(e))
     table = Table(title="cache check")

@@ -279,17 +279,23 @@ def import_file(dataset: str, src: str | Path, as_name: str | None = None, unver
     return target
 
 
-def verify(datasets: list[str] | None = None) -> list[tuple[str, str, str]]:
+def verify(datasets: list[str] | None = None, mirror: bool = False) -> list[tuple[str, str, str]]:
     """Re-check every cached file; mismatches are moved aside as ``*.corrupt``.
 
+    Args:
+        datasets: names to check (default all).
+        mirror: also check the mirror's copies (read-only: mismatches are only reported).
+
     Returns:
-        Rows ``(dataset/file, state, detail)`` with state ``ok``, ``unverified``, ``no checksum``,
-        ``corrupt`` or ``unknown file``.
+        Rows ``(dataset/file, state, detail)`` with state ``ok``, ``unverified``, ``no checksum``
+        or ``corrupt``.
     """
     rows = []
     manifest = cache.unverified_manifest()
     for dataset in datasets or sorted(DATASETS):
         source = get_source(dataset)
+        if mirror and cache.mirror_dir() is not None:
+            rows += _verify_mirror(dataset, source)
         for spec in source.files:
             path = cache_path(dataset, spec.name)
             key = f"{dataset}/{spec.name}"
@@ -309,4 +315,16 @@ def verify(datasets: list[str] | None = None) -> list[tuple[str, str, str]]:
                     rows.append((key, "ok", "sha256" if spec.sha256 else "md5"))
                 else:
                     rows.append((key, "corrupt", f"moved to {cache.move_aside(path)}; run `deepdojo data fetch {dataset}`"))
+    return rows
+
+
+def _verify_mirror(dataset: str, source: Source) -> list[tuple[str, str, str]]:
+    rows = []
+    for spec in source.files:
+        path = cache.mirror_dir() / dataset / spec.name
+        if spec.folder or not path.is_file():
+            continue
+        ok = cache.matches(path, spec.sha256, spec.md5)
+        state = "no checksum" if ok is None else "ok" if ok else "corrupt"
+        rows.append((f"{dataset}/{spec.name}", state, f"mirror {path}"))
     return rows
