@@ -171,3 +171,11 @@ def test_arena_command_line(tmp_path):
     assert "random vs other" in res.output and "95% CI" in res.output and "Elo" in res.output
     bad = runner.invoke(app, ["arena", "random", "alphago:9"])
     assert bad.exit_code != 0 and "gnugo[:LEVEL]" in bad.output
+
+
+def test_time_left_caps_the_search_time():
+    eng = engine(playouts=10_000)
+    assert serve_lines(eng, ["time_left b 10 0"]) == ["=\n\n"]
+    assert eng.player.mcts.config.seconds == pytest.approx(0.5)   # a twentieth of the clock
+    assert serve_lines(eng, ["time_settings 0 0 0"]) == ["=\n\n"]   # no limit: leaves the budget alone
+    assert eng.player.mcts.config.seconds == pytest.approx(0.5)

@@ -1,4 +1,9 @@
-"""``deepdojo gtp`` (our engine over GTP on stdin/stdout) and ``deepdojo arena`` (matches, round robins)."""
+"""``deepdojo gtp`` (our engine over GTP on stdin/stdout) and ``deepdojo arena`` (matches, round robins).
+
+To play the engine in Sabaki or GoGui, add an engine with the command ``deepdojo`` and the
+arguments ``gtp --seconds 2`` (or ``python -m deepdojo gtp --playouts 3000``). To measure it:
+``deepdojo arena mcts:1000 gnugo:1 --games 50 --sgf-dir games/``.
+"""
 from __future__ import annotations
 
 import math
