@@ -169,6 +169,16 @@ def _copy_with_progress(src, out, h, total: int | None, label: str, show: bool) 
     return done
 
 
+def progress_iter(items, total: int | None, label: str):
+    """Yield `items` with a rich progress bar on a terminal; silently otherwise (logs, CI, tests)."""
+    if not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import track
+
+    yield from track(items, total=total, description=label, transient=True)
+
+
 # -- unverified imports ------------------------------------------------------------------------
 def _manifest_path() -> Path:
     return cache_dir() / UNVERIFIED_MANIFEST

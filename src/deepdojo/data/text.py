@@ -165,7 +165,7 @@ def _derived_from_raw(tarball: Path) -> dict:
             return {"source": tarball.name, "train": (f["train_values"], f["train_lengths"], f["train_labels"]),
                     "test": (f["test_values"], f["test_lengths"], f["test_labels"])}
     (tr_text, tr_y), (te_text, te_y) = _read_acl(tarball)
-    tr_tok = [tokenize(t) for t in tr_text]
+    tr_tok = [tokenize(t) for t in cache.progress_iter(tr_text, len(tr_text), "tokenising IMDB train")]
     counts = Counter(w for toks in tr_tok for w in toks)
     ranked = sorted(counts, key=lambda w: (-counts[w], w))  # ties broken alphabetically: deterministic
     index = {w: i + 1 for i, w in enumerate(ranked)}
@@ -221,7 +221,7 @@ def _read_acl_tar(tarball: Path):
     rows = {"train": [], "test": []}
     try:
         with tarfile.open(tarball) as tf:
-            for m in tf:
+            for m in cache.progress_iter(tf, None, f"reading {tarball.name}"):
                 g = _REVIEW.search(m.name)
                 if g and m.isfile():
                     text = tf.extractfile(m).read().decode("utf-8")

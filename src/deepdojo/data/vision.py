@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from deepdojo.data import hub
+from deepdojo.data import cache, hub
 from deepdojo.data.cache import DataError
 
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
@@ -156,7 +156,7 @@ def _read_jpeg_tar(path: Path) -> tuple[np.ndarray, np.ndarray]:
         raise corrupt(path, f"cannot read the archive ({e})", "cifar10") from None
     items.sort(key=lambda t: (t[0], t[1]))
     x = np.empty((len(items), 32, 32, 3), dtype=np.uint8)
-    for i, (_, name, data) in enumerate(items):
+    for i, (_, name, data) in enumerate(cache.progress_iter(items, len(items), f"decoding {path.name}")):
         try:
             x[i] = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
         except Exception as e:  # PIL raises several types for broken images
