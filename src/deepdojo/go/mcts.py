@@ -149,7 +149,7 @@ class MCTS:
                     break
         else:
             node = None
-        if node is None:
+        if node is None or node.color != opponent(board.to_play):  # e.g. genmove twice for one colour
             last = board.moves[-1] if board.moves else (opponent(board.to_play), PASS)
             node = Node(last[1], opponent(board.to_play), None)
         node.parent = None
