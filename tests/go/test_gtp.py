@@ -179,3 +179,12 @@ def test_time_left_caps_the_search_time():
     assert eng.player.mcts.config.seconds == pytest.approx(0.5)   # a twentieth of the clock
     assert serve_lines(eng, ["time_settings 0 0 0"]) == ["=\n\n"]   # no limit: leaves the budget alone
     assert eng.player.mcts.config.seconds == pytest.approx(0.5)
+
+
+def test_serve_reads_stdin_until_quit():
+    import io
+
+    stdin = io.StringIO("1 boardsize 5\n\n# comment\n2 play b c3\n3 bogus\n4 quit\n5 name\n")
+    stdout = io.StringIO()
+    GtpEngine(RandomPlayer()).serve(stdin, stdout)
+    assert stdout.getvalue() == "=1\n\n=2\n\n?3 unknown command\n\n=4\n\n"
