@@ -159,3 +159,34 @@ def test_bf16_autocast_still_learns(blobs):
     assert hist["train/acc"][-1] > 0.9
     with pytest.raises(ValueError, match="precision"):
         fit(Boring(), (x, y), loss=SCE, precision="fp8", verbose=False)
+
+
+class ViewConvNet(nn.Module):
+    """Flattens with .view, which fails on channels-last activations: auto layout must fall back."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3)
+        self.fc = nn.Linear(4 * 6 * 6, 3)
+
+    def forward(self, x):
+        h = torch.relu(self.conv(x))  # (B, 4, 6, 6)
+        return self.fc(h.view(h.size(0), -1))
+
+
+def test_channels_last_auto_same_results_and_view_fallback(tmp_path):
+    x = torch.rand(64, 1, 8, 8)
+    y = (x.mean((1, 2, 3)) > 0.5).long() + (x[:, 0, 0, 0] > 0.5).long()
+    conv = lambda: nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(144, 3))  # noqa: E731
+    runs = {}
+    for layout in (None, False):
+        seed_everything(0)
+        model = conv()
+        runs[layout] = fit(model, (x, y), epochs=2, batch_size=16, loss=SCE, channels_last=layout, verbose=False)
+        if layout is None:
+            assert model[0].weight.is_contiguous(memory_format=torch.channels_last)
+            assert torch.allclose(predict(model, x), predict(model.to(memory_format=torch.contiguous_format), x), atol=1e-5)
+    assert runs[None]["train/loss"] == pytest.approx(runs[False]["train/loss"], rel=1e-4)
+    view_model = ViewConvNet()
+    hist = fit(view_model, (x, y), epochs=1, batch_size=16, loss=SCE, verbose=False)
+    assert np.isfinite(hist["train/loss"][0]) and view_model.conv.weight.is_contiguous()

@@ -1,4 +1,4 @@
-"""In-memory batching for the trainer: NumPy/lists → tensors, index batches, DDP shards.
+"""Data plumbing for the trainer: NumPy/lists → tensors, index batches, DDP shards, memory layout, autocast.
 
 In-memory data is batched by index tensors (a shuffled ``torch.randperm`` and ``index_select`` on
 the whole tensors, or plain slices when not shuffling): no per-sample Python and no DataLoader.
@@ -7,6 +7,8 @@ A ``Dataset``/``DataLoader`` is iterated only for data that does not fit in memo
 from __future__ import annotations
 
 from typing import Any
+
+import contextlib
 
 import numpy as np
 import torch
@@ -107,3 +109,43 @@ def prepare(data, what: str, device, batch_size: int, shuffle: bool, world: int)
                                       sampler=sampler, pin_memory=device.type == "cuda")
     x, y = unpack(data, what)
     return map_tensors(lambda t: t.to(device), x), map_tensors(lambda t: t.to(device), y), None
+
+
+# -- model calls, memory layout and precision --------------------------------------------------
+
+def call_model(model, x):
+    return model(*x) if isinstance(x, tuple) else model(x)
+
+
+def to_nhwc(x):
+    """4-D inputs to channels-last (NHWC) memory layout; other tensors unchanged."""
+    return map_tensors(lambda t: t.contiguous(memory_format=torch.channels_last) if t.ndim == 4 else t, x)
+
+
+def is_nhwc(model) -> bool:
+    w = next((m.weight for m in model.modules() if isinstance(m, torch.nn.Conv2d)), None)
+    return w is not None and not w.is_contiguous() and w.is_contiguous(memory_format=torch.channels_last)
+
+
+def autocast(device: torch.device, precision: str):
+    if precision in ("32", "fp32", "float32"):
+        return contextlib.nullcontext()
+    if precision in ("bf16", "bfloat16"):
+        return torch.autocast(device.type, dtype=torch.bfloat16)
+    raise ValueError(f"precision must be '32' or 'bf16', got {precision!r}")
+
+
+def nhwc_works(model, x) -> bool:
+    """Auto channels-last: only for Conv2d models whose forward accepts NHWC tensors (``.view`` may not)."""
+    if x is None or not any(isinstance(m, torch.nn.Conv2d) for m in model.modules()):
+        return False
+    was_training = model.training
+    try:
+        model.to(memory_format=torch.channels_last).eval()
+        with torch.no_grad():
+            call_model(model, to_nhwc(map_tensors(lambda t: t[:2], x)))
+        return True
+    except RuntimeError:
+        return False
+    finally:
+        model.to(memory_format=torch.contiguous_format).train(was_training)

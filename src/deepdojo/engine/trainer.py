@@ -15,19 +15,18 @@ and counts are all-reduced; only rank 0 logs and writes checkpoints.
 """
 from __future__ import annotations
 
-import contextlib
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
 
 from deepdojo.engine import callbacks as cb
 from deepdojo.engine import runtime
-from deepdojo.engine.batching import index_batches, leaves, loader_batches, map_tensors, n_samples, prepare, unpack
+from deepdojo.engine.batching import (autocast, call_model, index_batches, is_nhwc, leaves, loader_batches, map_tensors,
+                                      n_samples, nhwc_works, prepare, to_nhwc, unpack)
 from deepdojo.engine.checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from deepdojo.engine.objective import Objective
 from deepdojo.engine.optim import make_optimizer
@@ -48,18 +47,6 @@ class History:
         return {k: v[-1] for k, v in self.history.items() if v}
 
 
-def _call(model, x):
-    return model(*x) if isinstance(x, tuple) else model(x)
-
-
-def _autocast(device: torch.device, precision: str):
-    if precision in ("32", "fp32", "float32"):
-        return contextlib.nullcontext()
-    if precision in ("bf16", "bfloat16"):
-        return torch.autocast(device.type, dtype=torch.bfloat16)
-    raise ValueError(f"precision must be '32' or 'bf16', got {precision!r}")
-
-
 def _reduce(sums: torch.Tensor, counts: list[int], keys: list[str], prefix: str, ddp: bool) -> dict[str, float]:
     """Sum over ranks (one all-reduce), then mean = sum / count, synchronised once."""
     both = torch.cat([sums.double(), torch.tensor(counts, dtype=torch.float64, device=sums.device)])
@@ -78,11 +65,12 @@ def _eval_loop(model, x, y, loader, objective: Objective, batch_size: int, devic
     model.eval()
     sums, counts = None, None
     batches = loader_batches(loader, device) if loader is not None else index_batches(x, y, batch_size, device, None, world, rank)
-    with torch.no_grad(), _autocast(device, precision):
+    nhwc = is_nhwc(model)
+    with torch.no_grad(), autocast(device, precision):
         for xb, yb, n_local, _ in batches:
             if n_local == 0:
                 continue
-            _, s, c = objective(_call(model, xb), yb)
+            _, s, c = objective(call_model(model, to_nhwc(xb) if nhwc else xb), yb)
             sums = s if sums is None else sums + s
             counts = c if counts is None else [a + b for a, b in zip(counts, c)]
     model.train(was_training)
@@ -136,9 +124,9 @@ class Trainer:
             sums = torch.stack([torch.as_tensor(v, device=self.device).detach().float() * n_local for v in out.values()])
             return sums[0] / max(n_local, 1), sums, [n_local] * len(out)
         if self.channels_last:
-            x = map_tensors(lambda t: t.contiguous(memory_format=torch.channels_last) if t.ndim == 4 else t, x)
-        with _autocast(self.device, self.precision):
-            pred = _call(self.forward, x)
+            x = to_nhwc(x)
+        with autocast(self.device, self.precision):
+            pred = call_model(self.forward, x)
             if n_local == 0:  # DDP: this rank's share of a tiny last batch is empty; join the gradient all-reduce
                 loss = sum(t.sum() for t in leaves(pred)) * 0.0
                 sums, counts = torch.zeros(len(self.objective.keys), device=self.device), [0] * len(self.objective.keys)
@@ -265,7 +253,7 @@ def fit(model: torch.nn.Module, train, *, val=None, validation_split: float | No
         batch_size: int = 32, loss=None, loss_weights=None, optimizer="rmsprop", lr: float | None = None,
         metrics=(), callbacks=(), device="auto", shuffle: bool = True, from_logits: bool = True,
         checkpoint_dir=None, resume: bool = False, verbose: bool = True, scheduler=None,
-        clip_grad_norm: float | None = None, precision: str = "32", channels_last: bool = False,
+        clip_grad_norm: float | None = None, precision: str = "32", channels_last: bool | None = None,
         compile: bool = False) -> History:
     """Train `model` Keras-style and return its `History`.
 
@@ -289,7 +277,10 @@ def fit(model: torch.nn.Module, train, *, val=None, validation_split: float | No
         checkpoint_dir, resume: save the full training state every epoch there; continue from it.
         scheduler: a factory ``optimizer -> LRScheduler`` stepped once per epoch.
         clip_grad_norm: clip the global gradient norm to this value.
-        precision: ``"32"`` or ``"bf16"`` (autocast). channels_last, compile: speed options.
+        precision: ``"32"`` or ``"bf16"`` (autocast on the device; check the accuracy you get).
+        channels_last: NHWC memory layout for 4-D inputs and conv weights (same results up to float rounding; faster
+            oneDNN convolutions on CPU); None = on for models with Conv2d layers on the CPU.
+        compile: wrap the model in ``torch.compile`` (slower than eager for small convnets on CPU here).
         verbose: progress bar / messages (rank 0, terminal only).
 
     Returns:
@@ -302,8 +293,6 @@ def fit(model: torch.nn.Module, train, *, val=None, validation_split: float | No
         raise ValueError(f"need epochs >= 0 and batch_size >= 1, got epochs={epochs}, batch_size={batch_size}")
     dev = _resolve_device(model, device)
     model.to(dev)
-    if channels_last:
-        model.to(memory_format=torch.channels_last)
     world = dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
     if validation_split:
         if val is not None:
@@ -315,6 +304,10 @@ def fit(model: torch.nn.Module, train, *, val=None, validation_split: float | No
         train = (map_tensors(lambda t: t[:cut], x), map_tensors(lambda t: t[:cut], y))
         val = (map_tensors(lambda t: t[cut:], x), map_tensors(lambda t: t[cut:], y))
     train_data = prepare(train, "train", dev, batch_size, shuffle, world)
+    if channels_last is None:
+        channels_last = dev.type == "cpu" and nhwc_works(model, train_data[0])
+    if channels_last:
+        model.to(memory_format=torch.channels_last)
     val_data = prepare(val, "val", dev, batch_size, False, world) if val is not None else None
     if isinstance(optimizer, dict):
         optimizers = {k: make_optimizer(v, model.parameters()) for k, v in optimizer.items()}
@@ -329,7 +322,7 @@ def fit(model: torch.nn.Module, train, *, val=None, validation_split: float | No
     trainer = Trainer(model, device=dev, epochs=epochs, batch_size=batch_size, objective=objective,
                       optimizers=optimizers, scheduler=sched, callbacks=callbacks, verbose=verbose, shuffle=shuffle,
                       clip_grad_norm=clip_grad_norm, precision=precision, channels_last=channels_last, compile=compile)
-    _autocast(dev, precision)  # validate early
+    autocast(dev, precision)  # validate early
     return trainer.fit(train_data, val_data, checkpoint_dir, resume)
 
 
@@ -361,11 +354,12 @@ def predict(model: torch.nn.Module, x, *, batch_size: int = 32, device=None, pre
     model.to(dev)
     xs, _, loader = prepare(x if isinstance(x, (Dataset, DataLoader)) else (x, None), "x", dev, batch_size, False, 1)
     batches = loader_batches(loader, dev) if loader is not None else index_batches(xs, None, batch_size, dev, None)
-    was_training, outs = model.training, []
+    was_training, outs, nhwc = model.training, [], is_nhwc(model)
     model.eval()
-    with torch.no_grad(), _autocast(dev, precision):
+    with torch.no_grad(), autocast(dev, precision):
         for xb, _, _, _ in batches:
-            outs.append(map_tensors(lambda t: t.float().cpu() if t.is_floating_point() else t.cpu(), _call(model, xb)))
+            out = call_model(model, to_nhwc(xb) if nhwc else xb)
+            outs.append(map_tensors(lambda t: t.float().cpu() if t.is_floating_point() else t.cpu(), out))
     model.train(was_training)
     if not outs:
         raise ValueError("predict got no samples")
