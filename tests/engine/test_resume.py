@@ -31,7 +31,8 @@ def _run(blobs, ckpt, interrupt=None, resume=False):
     seed_everything(3)
     model = Boring(dropout=0.3)  # dropout: the RNG state must be restored too
     callbacks = [cb.ReduceLROnPlateau(monitor="train/loss", patience=1, factor=0.5),
-                 cb.EarlyStopping(monitor="val/loss", patience=10, restore_best_weights=True), InterruptAfter(interrupt)]
+                 cb.EarlyStopping(monitor="val/loss", patience=10, restore_best_weights=True), InterruptAfter(interrupt),
+                 cb.CSVLogger(ckpt.parent / f"{ckpt.name}.csv")]
     hist = fit(model, (x, y), val=(x[:64], y[:64]), epochs=5, batch_size=32, loss=SCE, metrics=["accuracy"],
                optimizer="adam", callbacks=callbacks, checkpoint_dir=ckpt, resume=resume, verbose=False,
                scheduler=lambda opt: torch.optim.lr_scheduler.StepLR(opt, 2, 0.9))
@@ -47,6 +48,8 @@ def test_resume_gives_exactly_the_uninterrupted_result(blobs, tmp_path):
     assert hist_b.history == hist_a.history and hist_b.epoch == hist_a.epoch
     assert final_b == final_a
     assert all(torch.equal(a, b) for a, b in zip(model_a.state_dict().values(), model_b.state_dict().values()))
+    rows = (tmp_path / "b.csv").read_text().splitlines()
+    assert [r.split(",")[0] for r in rows] == ["epoch", "1", "2", "3", "4", "5"]  # appended after the resume
 
 
 def test_resume_without_checkpoint_starts_fresh_and_finished_run_stays_finished(blobs, tmp_path):

@@ -88,14 +88,18 @@ def index_batches(x, y, batch_size: int, device: torch.device, order: torch.Tens
         yield map_tensors(take, x), map_tensors(take, y), hi - lo, stop - start
 
 
-def loader_batches(loader, device: torch.device):
-    """Yield ``(x_b, y_b, n, n)`` from a DataLoader of ``(x, y)`` or ``x`` batches."""
+def loader_batches(loader, device: torch.device, world: int = 1):
+    """Yield ``(x_b, y_b, n, n * world)`` from a DataLoader of ``(x, y)`` or ``x`` batches.
+
+    Under DDP each rank's loader (DistributedSampler) gives it its own batch of about the same size,
+    so the global batch is about ``n * world`` and DDP's gradient average needs no rescaling.
+    """
     for batch in loader:
         x, y = (batch[0], batch[1]) if isinstance(batch, (tuple, list)) and len(batch) == 2 else (batch, None)
         x = map_tensors(lambda t: t.to(device, non_blocking=True), x)
         y = map_tensors(lambda t: t.to(device, non_blocking=True), y)
         n = n_samples(x)
-        yield x, y, n, n
+        yield x, y, n, n * world
 
 
 

@@ -63,7 +63,7 @@ def sparse_categorical_crossentropy(pred: torch.Tensor, y: torch.Tensor, from_lo
     pred, y = pred.reshape(-1, pred.shape[-1]), y.reshape(-1).long()  # (N, C), (N,)
     if from_logits:
         return F.cross_entropy(pred, y)
-    return F.nll_loss(pred.clamp(EPS, 1 - EPS).log(), y)
+    return F.nll_loss((pred / pred.sum(-1, keepdim=True)).clamp(EPS, 1 - EPS).log(), y)
 
 
 def mse(pred: torch.Tensor, y: torch.Tensor, from_logits: bool = True) -> torch.Tensor:

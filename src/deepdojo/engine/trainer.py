@@ -148,7 +148,7 @@ class Trainer:
         if loader is not None:
             if isinstance(getattr(loader, "sampler", None), DistributedSampler):
                 loader.sampler.set_epoch(self.epoch)
-            batches = loader_batches(loader, self.device)
+            batches = loader_batches(loader, self.device, self.world)
         else:
             order = torch.randperm(n_samples(x), generator=self.generator).to(self.device) if self.shuffle else None
             batches = index_batches(x, y, self.batch_size, self.device, order, self.world, self.rank)
@@ -170,9 +170,11 @@ class Trainer:
     def fit(self, train, val, checkpoint_dir, resume: bool) -> History:
         x, _, loader = train
         self.n_batches = _len_or_none(loader) if loader is not None else math.ceil(n_samples(x) / self.batch_size)
+        state = self._load(checkpoint_dir) if resume and checkpoint_dir else None
+        self.resumed = state is not None
         for c in self.callbacks:
             c.on_fit_start(self)
-        start = self._resume(checkpoint_dir) if resume and checkpoint_dir else 0
+        start = self._restore(state, checkpoint_dir) if state is not None else 0
         for epoch in range(start, self.epochs):
             if self.should_stop:
                 break
@@ -208,13 +210,15 @@ class Trainer:
             "rng": rng_state(), "shuffle": self.generator.get_state(),
         }
 
-    def _resume(self, checkpoint_dir) -> int:
-        """Load the latest checkpoint (weights, optimizers, callbacks, RNGs); return the next epoch."""
+    def _load(self, checkpoint_dir) -> dict[str, Any] | None:
+        """Load the latest checkpoint's weights into the model and return its state (None: start fresh)."""
         state = load_checkpoint(checkpoint_dir, self.model)
-        if state is None:
-            if self.is_main and self.verbose:
-                print(f"resume: no checkpoint in {checkpoint_dir}; starting from epoch 1", flush=True)
-            return 0
+        if state is None and self.is_main and self.verbose:
+            print(f"resume: no checkpoint in {checkpoint_dir}; starting from epoch 1", flush=True)
+        return state
+
+    def _restore(self, state: dict[str, Any], checkpoint_dir) -> int:
+        """Restore optimizers, scheduler, callbacks (after their on_fit_start), RNGs, history; return the next epoch."""
         for k, o in self.optimizers.items():
             o.load_state_dict(state["optimizers"][k])
         if self.scheduler is not None and state["scheduler"] is not None:
@@ -226,7 +230,7 @@ class Trainer:
         set_rng_state(state["rng"])
         self.generator.set_state(state["shuffle"])
         self.history = History({k: list(v) for k, v in state["history"].items()}, list(state["history_epochs"]))
-        self.step, self.should_stop, self.resumed = state["step"], state["should_stop"], True
+        self.step, self.should_stop = state["step"], state["should_stop"]
         if self.is_main and self.verbose:
             print(f"resume: continuing after epoch {state['epoch'] + 1} from {checkpoint_dir}", flush=True)
         return state["epoch"] + 1
