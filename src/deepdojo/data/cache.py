@@ -16,6 +16,7 @@ cache; every run that reads one records it (`data_warnings`, merged into ``resul
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import shutil
@@ -131,7 +132,7 @@ def download(url: str, target: Path, sha256: str | None, md5: str | None = None,
             done = _copy_with_progress(response, out, h, total, target.name, show)
         if total is not None and done != total:
             raise DataError(f"download of {url} was interrupted ({done:,} of {total:,} bytes); run the command again")
-    except (urllib.error.URLError, OSError, TimeoutError) as e:
+    except (urllib.error.URLError, OSError, TimeoutError, http.client.HTTPException) as e:  # IncompleteRead too
         part.unlink(missing_ok=True)
         raise DataError(f"could not download {url}: {e}") from None
     except BaseException:
