@@ -15,7 +15,6 @@ import os
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 
 def _shape(a) -> str:

@@ -27,7 +27,10 @@ from deepdojo.data.cache import DataError
 from deepdojo.data.safe_npz import load_npz
 
 # The other corpora live in `corpora`; re-exported so `text.load_nietzsche()` etc. work as documented.
-from deepdojo.data.corpora import load_glove, load_newsgroups, load_nietzsche, load_spa_eng, load_text8  # noqa: F401,E402
+from deepdojo.data.corpora import load_glove, load_newsgroups, load_nietzsche, load_spa_eng, load_text8  # noqa: E402
+
+__all__ = ["load_imdb", "load_imdb_raw", "imdb_word_index", "decode", "tokenize", "load_reuters", "reuters_word_index",
+           "load_glove", "load_newsgroups", "load_nietzsche", "load_spa_eng", "load_text8"]
 
 _IMDB_RAW = ["aclImdb_v1.tar.gz", "aclImdb_v1_labeled.tar.gz"]
 _REVIEW = re.compile(r"aclImdb/(train|test)/(pos|neg)/(\d+)_(\d+)\.txt$")
