@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from deepdojo.scratch.activations import sigmoid
-from deepdojo.scratch.layers import MLP, Dense
+from deepdojo.scratch.layers import MLP, Dense, Dropout
 from deepdojo.scratch.threads import blas_threads
 
 
@@ -146,12 +146,15 @@ class DBN:
             x = rbm.hidden_probs(x)
         return x
 
-    def to_mlp(self, n_out: int, out_activation: str = "linear", dtype=np.float32) -> MLP:
-        """Unroll into an MLP: sigmoid Dense layers initialised from the RBMs, plus a new output layer."""
+    def to_mlp(self, n_out: int, out_activation: str = "linear", dropout: float = 0.0, dtype=np.float32) -> MLP:
+        """Unroll into an MLP for fine-tuning: sigmoid Dense layers initialised from the RBMs
+        (each followed by inverted dropout when `dropout` > 0), plus a new output layer."""
         layers = []
         for rbm in self.rbms:
             dense = Dense(*rbm.W.shape, "sigmoid", rng=self.rng, dtype=dtype)
             dense.params["W"], dense.params["b"] = rbm.W.astype(dtype).copy(), rbm.hb.astype(dtype).copy()
             layers.append(dense)
+            if dropout:
+                layers.append(Dropout(dropout, self.rng))
         layers.append(Dense(self.rbms[-1].W.shape[1], n_out, out_activation, rng=self.rng, dtype=dtype))
         return MLP.from_layers(layers)
