@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deepdojo.data.preprocessing import (Normalizer, TextVectorizer, pad_sequences, to_categorical, train_val_split,
-                                         vectorize_sequences)
+from deepdojo.data.preprocessing import (Normalizer, TextVectorizer, hashing_trick, pad_sequences, to_categorical,
+                                         train_val_split, vectorize_sequences)
 
 SEQS = [[1, 2, 3, 4], [5, 6], [7], []]
 
@@ -66,3 +66,11 @@ def test_normalizer_uses_training_statistics_only():
 def test_train_val_split_is_reproducible_and_disjoint():
     a, b = train_val_split(10, 0.3, seed=1)
     assert len(b) == 3 and not set(a) & set(b) and train_val_split(10, 0.3, seed=1)[1].tolist() == b.tolist()
+
+
+def test_hashing_trick_is_deterministic_md5():
+    import hashlib
+
+    out = hashing_trick("Good pizza, good!", 20)
+    expected = int(hashlib.md5(b"good").hexdigest(), 16) % 19 + 1
+    assert out[0] == out[2] == expected and len(out) == 3 and all(1 <= i < 20 for i in out)

@@ -75,3 +75,10 @@ def test_fake_texts_and_pairs():
     assert LogisticRegression(max_iter=500).fit(x[:150], y[:150]).score(x[150:], y[150:]) > 0.9
     pairs = synthetic.fake_pairs(10, seed=1)
     assert len(pairs) == 10 and all(len(a.split()) == len(b.split()) for a, b in pairs)
+
+
+def test_book_toy_corpora():
+    corpus, labels = synthetic.pizza_corpus()
+    assert len(corpus) == 12 and labels.tolist() == [1] * 6 + [0] * 6
+    sents = synthetic.pos_toy_sentences()
+    assert all(len(w) == len(t) for w, t in sents)

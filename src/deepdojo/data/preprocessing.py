@@ -95,6 +95,21 @@ def pad_sequences(sequences: Sequence[Sequence], maxlen: int | None = None, dtyp
     return out
 
 
+def hashing_trick(text: str, n: int) -> list[int]:
+    """Keras' ``hashing_trick(text, n, hash_function="md5")``: each word → ``md5 % (n - 1) + 1``.
+
+    Deterministic across processes, unlike Keras' ``one_hot`` (Python's salted ``hash``); distinct
+    words can still collide, which is the point the Hands-On pizza example makes.
+    """
+    import hashlib
+
+    words = _PUNCT_KERAS.sub(" ", text.lower()).split()
+    return [int(hashlib.md5(w.encode()).hexdigest(), 16) % (n - 1) + 1 for w in words]
+
+
+_PUNCT_KERAS = re.compile("[" + re.escape('!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n') + "]")
+
+
 def standardize(text: str) -> str:
     """Keras ``TextVectorization`` default standardisation: lower-case, strip ASCII punctuation."""
     return _PUNCT.sub("", text.lower())

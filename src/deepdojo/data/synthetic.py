@@ -89,6 +89,20 @@ def toy_series(start: int = 10, stop: int = 90, step: int = 10, window: int = 3)
     return seq[idx][..., None], seq[window:]
 
 
+def pizza_corpus() -> tuple[list[str], np.ndarray]:
+    """Hands-On NN ch. 4's twelve pizza sentences and their sentiment labels (6 positive, 6 negative)."""
+    corpus = ["This is good pizza", "I love Italian pizza", "The best pizza", "nice pizza", "Excellent pizza",
+              "I love pizza", "The pizza was alright", "disgusting pineapple pizza", "not good pizza", "bad pizza",
+              "very bad pizza", "I had better pizza"]
+    return corpus, np.array([1] * 6 + [0] * 6, dtype=np.int64)
+
+
+def pos_toy_sentences() -> list[tuple[list[str], list[str]]]:
+    """Hands-On NN ch. 5's two tagged sentences for the LSTM part-of-speech tagger (tags DET/NN/V)."""
+    return [("My grandmother ate the polemta".split(), ["DET", "NN", "V", "DET", "NN"]),
+            ("Marina read my book".split(), ["NN", "V", "DET", "NN"])]
+
+
 # -- quick-mode stand-ins ----------------------------------------------------------------------
 def fake_images(n: int = 256, shape: tuple[int, ...] = (28, 28), classes: int = 10, seed: int = 0,
                 dtype=np.uint8, noise: float = 0.35):
