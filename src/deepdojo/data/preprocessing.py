@@ -107,7 +107,8 @@ def hashing_trick(text: str, n: int) -> list[int]:
     return [int(hashlib.md5(w.encode()).hexdigest(), 16) % (n - 1) + 1 for w in words]
 
 
-_PUNCT_KERAS = re.compile("[" + re.escape('!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n') + "]")
+KERAS_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'  # keras.preprocessing.text.Tokenizer's default
+_PUNCT_KERAS = re.compile("[" + re.escape(KERAS_FILTERS) + "]")
 
 
 def standardize(text: str) -> str:

@@ -24,6 +24,7 @@ import numpy as np
 
 from deepdojo.data import cache, hub
 from deepdojo.data.cache import DataError
+from deepdojo.data.preprocessing import KERAS_FILTERS
 from deepdojo.data.safe_npz import load_npz
 
 # The other corpora live in `corpora`; re-exported so `text.load_nietzsche()` etc. work as documented.
@@ -34,8 +35,7 @@ __all__ = ["load_imdb", "load_imdb_raw", "imdb_word_index", "decode", "tokenize"
 
 _IMDB_RAW = ["aclImdb_v1.tar.gz", "aclImdb_v1_labeled.tar.gz"]
 _REVIEW = re.compile(r"aclImdb/(train|test)/(pos|neg)/(\d+)_(\d+)\.txt$")
-_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'  # keras.preprocessing.text.Tokenizer's default
-_TABLE = str.maketrans({c: " " for c in _FILTERS})
+_TABLE = str.maketrans({c: " " for c in KERAS_FILTERS})
 
 
 # -- Keras sequence semantics ------------------------------------------------------------------
