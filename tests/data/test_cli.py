@@ -40,3 +40,18 @@ def test_fetch_unknown_and_offline_errors(monkeypatch):
     assert out.exit_code == 2 and "did you mean imdb" in out.output
     out = runner.invoke(app, ["data", "fetch", "reuters"])
     assert out.exit_code == 2 and "DEEPDOJO_OFFLINE" in out.output
+
+
+def test_fetch_downloads_verified_file(monkeypatch, tmp_path, http_root):
+    root, base = http_root
+    (root / "f.bin").write_bytes(b"served bytes")
+    ref = tmp_path / "ref.bin"
+    ref.write_bytes(b"served bytes")
+    override(monkeypatch, "nietzsche", files=[DataFile("f.bin", base + "f.bin", sha256(ref))])
+    out = runner.invoke(app, ["data", "fetch", "nietzsche"])
+    assert out.exit_code == 0, out.output
+    assert hub.cache_path("nietzsche", "f.bin").read_bytes() == b"served bytes"
+    (root / "g.bin").write_bytes(b"evil")
+    override(monkeypatch, "nietzsche", files=[DataFile("g.bin", base + "g.bin", sha256(ref))])
+    out = runner.invoke(app, ["data", "fetch", "nietzsche"])
+    assert out.exit_code == 2 and "moved aside" in out.output
