@@ -136,14 +136,14 @@ def run_qnetwork(cfg: QNetworkConfig, ctx: RunContext) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class QTableConfig:
-    episodes: int = 2000
+    episodes: int = 5000
     """Training episodes per lake and seed."""
-    lr: float = 0.1
+    lr: float = 0.05
     """Learning rate α of Q ← Q + α[R + γ max Q' − Q]."""
     gamma: float = 0.99
     """Discount."""
-    eps_decay: float = 0.999
-    """ε starts at 1 and is multiplied by this every step (floor `eps_min`)."""
+    eps_decay: float = 0.9999
+    """ε starts at 1 and is multiplied by this every step (floor `eps_min`); the slippery lake needs long exploration."""
     eps_min: float = 0.01
     """Lowest ε."""
     seeds: int = 5
