@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator, Sequence
-
-import numpy as np
+from typing import Iterator
 
 from deepdojo.recipes.context import RunContext
-from deepdojo.report.rl_plots import moving_average, plot_returns
+from deepdojo.report.rl_plots import plot_returns
 
 
 @contextmanager
@@ -28,16 +26,3 @@ def plot_episode_returns(ctx: RunContext, returns, name: str, *, solve: float | 
     """Return per episode with its moving average and solve line → ``plots/<name>.png``."""
     plot_returns(returns, ctx.plot_path(name), window=window, solve=solve, title=title or name, **kwargs)
 
-
-def tail_mean(values: Sequence[float], n: int = 100) -> float:
-    """Mean of the last `n` values (NaN for none)."""
-    return float(np.mean(values[-n:])) if len(values) else float("nan")
-
-
-def first_solved(values: Sequence[float], threshold: float, window: int = 100) -> int | None:
-    """1-based episode at which the trailing `window`-episode mean first reaches `threshold` (None: never)."""
-    if len(values) < window:
-        return None
-    ma = moving_average(values, window)[window - 1:]
-    hits = np.flatnonzero(ma >= threshold)
-    return int(hits[0] + window) if len(hits) else None

@@ -8,7 +8,7 @@ from typing import Callable
 import numpy as np
 from torch import nn
 
-from deepdojo.recipes._rl import first_solved, plot_episode_returns, progress_bar
+from deepdojo.recipes._rl import progress_bar
 from deepdojo.recipes.context import RunContext
 from deepdojo.recipes.registry import Anchor, recipe
 from deepdojo.report.rl_plots import moving_average, plot_returns
@@ -83,12 +83,13 @@ def run_replay(cfg: ReplayConfig, ctx: RunContext) -> dict[str, float]:
 
 
 def _solve_on_seeds(ctx: RunContext, n_seeds: int, eval_every: int, eval_episodes: int,
-                    train: Callable[[int, Callable], tuple[nn.Module, list[float], str]], kind: str) -> dict[str, float]:
+                    train: Callable[[int, Callable], tuple[nn.Module, list[float]]], kind: str) -> dict[str, float]:
     """Train one agent per seed until it solves CartPole-v1 (greedy mean ≥ 475 over `eval_episodes`).
 
     Args:
-        train: ``train(seed, evaluate) -> (network, training returns, agent kind)``; it calls
+        train: ``train(seed, evaluate) -> (network, training returns)``; it calls
             ``evaluate(net, step)`` every `eval_every` steps and stops when that returns True.
+        kind: agent kind saved for the best network (``qnet`` or ``actor_critic``).
 
     Returns:
         The recipe metrics (solved fraction, final evaluation, median steps and seconds to solve).
@@ -96,44 +97,35 @@ def _solve_on_seeds(ctx: RunContext, n_seeds: int, eval_every: int, eval_episode
     from gymnasium.spaces import Box
 
     space = Box(-np.inf, np.inf, (4,))
-    rows, curves, best = [], {}, (-np.inf, None)
-    for k in range(n_seeds):
-        seed = ctx.seed + k
-        state = {"solved_at": None, "last": float("nan")}
+    runs, curves, best = [], {}, (-np.inf, None)
+    for seed in range(ctx.seed, ctx.seed + n_seeds):
+        run = {"seed": seed, "solved_at": None, "eval": float("nan")}
         started = time.perf_counter()
 
         def evaluate(net: nn.Module, step: int) -> bool:
             ret = evaluate_policy(greedy_actor(net, "identity", space), "CartPole-v1", eval_episodes, seed=10_000 + seed)
-            state["last"] = float(ret.mean())
-            ctx.log({"eval/return": state["last"], "eval/return_min": float(ret.min())}, step=step, seed=seed)
-            if state["last"] >= SOLVED:
-                state["solved_at"] = step
-                return True
-            return False
+            run["eval"] = float(ret.mean())
+            ctx.log({"eval/return": run["eval"], "eval/return_min": float(ret.min())}, step=step, seed=seed)
+            if run["eval"] >= SOLVED:
+                run["solved_at"] = step
+            return run["solved_at"] is not None
 
-        net, returns, kind = train(seed, evaluate)
-        seconds = time.perf_counter() - started
+        net, returns = train(seed, evaluate)
+        run["seconds"], run["episodes"] = time.perf_counter() - started, len(returns)
         curves[f"seed {seed}"] = returns
-        rows.append([seed, state["solved_at"] or "-", f"{state['last']:.1f}", len(returns), f"{seconds:.1f}"])
-        if state["last"] > best[0]:
-            best = (state["last"], net)
-        state["seconds"] = seconds
-        rows[-1].append(state)
-    table = [r[:-1] for r in rows]
-    ctx.table("per seed", ["seed", "env steps to solve", "eval mean return", "training episodes", "wall s"], table)
+        runs.append(run)
+        if run["eval"] > best[0]:
+            best = (run["eval"], net)
+    ctx.table("per seed", ["seed", "env steps to solve", "eval mean return", "training episodes", "wall s"],
+              [[r["seed"], r["solved_at"] or "-", f"{r['eval']:.1f}", r["episodes"], f"{r['seconds']:.1f}"] for r in runs])
     plot_returns(curves, ctx.plot_path("returns"), window=20, solve=SOLVED, title="CartPole-v1 training returns")
     net = best[1]
-    save_agent(ctx.run_dir, kind, "CartPole-v1", net=net, sizes=_sizes(net) if kind == "qnet" else _ac_sizes(net))
-    states = [r[-1] for r in rows]
-    solved = [s for s in states if s["solved_at"] is not None]
-    return {"solved_frac": len(solved) / n_seeds, "eval/return": float(np.mean([s["last"] for s in states])),
-            "eval/return_min": float(np.min([s["last"] for s in states])),
-            "steps_to_solve": float(np.median([s["solved_at"] for s in solved])) if solved else float("nan"),
-            "seconds_to_solve": float(np.median([s["seconds"] for s in solved])) if solved else float("nan")}
-
-
-def _ac_sizes(agent: nn.Module) -> list[int]:
-    return _sizes(agent.actor)
+    save_agent(ctx.run_dir, kind, "CartPole-v1", net=net, sizes=_sizes(net if kind == "qnet" else net.actor))
+    solved = [r for r in runs if r["solved_at"] is not None]
+    return {"solved_frac": len(solved) / n_seeds, "eval/return": float(np.mean([r["eval"] for r in runs])),
+            "eval/return_min": float(np.min([r["eval"] for r in runs])),
+            "steps_to_solve": float(np.median([r["solved_at"] for r in solved])) if solved else float("nan"),
+            "seconds_to_solve": float(np.median([r["seconds"] for r in solved])) if solved else float("nan")}
 
 
 CARTPOLE_ANCHORS = [Anchor("eval/return", SOLVED, "CartPole-v1 solved: mean ≥ 475 over 100 episodes"),
@@ -163,7 +155,7 @@ def run_dqn(cfg: ModernDQNConfig, ctx: RunContext) -> dict[str, float]:
 
     def train(seed, evaluate):
         res = train_dqn(dcfg, seed, log=lambda m, **t: ctx.log(m, seed=seed, **t), evaluate=evaluate, eval_every=cfg.eval_every)
-        return res.qnet, res.returns, "qnet"
+        return res.qnet, res.returns
 
     return _solve_on_seeds(ctx, cfg.seeds, cfg.eval_every, cfg.eval_episodes, train, "qnet")
 
@@ -192,6 +184,6 @@ def run_ppo(cfg: CartPolePPOConfig, ctx: RunContext) -> dict[str, float]:
     def train(seed, evaluate):
         agent, _, returns = train_ppo(pcfg, seed, log=lambda m, **t: ctx.log(m, seed=seed, **t), evaluate=evaluate,
                                       eval_every=cfg.eval_every)
-        return agent, returns, "actor_critic"
+        return agent, returns
 
     return _solve_on_seeds(ctx, cfg.seeds, cfg.eval_every, cfg.eval_episodes, train, "actor_critic")

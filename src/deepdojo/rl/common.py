@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
-import deepdojo.rl.envs  # noqa: F401  (registers deepdojo/Bear-v1 and deepdojo/Identity-v0)
+import deepdojo.rl.envs  # noqa: F401  (import registers deepdojo/Bear-v1 and deepdojo/Identity-v0)
 from deepdojo.rl.envs.bear import encode_bear
 
 
