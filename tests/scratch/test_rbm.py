@@ -62,6 +62,7 @@ def test_dbn_pretrain_then_finetune_learns_digits():
     assert dbn.transform(x[:5]).shape == (5, 64)
     model = dbn.to_mlp(10)
     np.testing.assert_array_equal(model.layers[0].params["W"], dbn.rbms[0].W)  # starts from the RBM
+    assert [type(l).__name__ for l in dbn.to_mlp(10, dropout=0.2).layers] == ["Dense", "Dropout", "Dense"]
     fit(model, x[train], y[train], loss="softmax_cross_entropy", optimizer=SGD(0.1, 0.9), epochs=10, batch_size=32,
         rng=rng, progress=False)
     assert accuracy(model, x[test], y[test]) >= 0.9
