@@ -217,8 +217,13 @@ def coerce(raw: str, kind: Any, key: str = "value") -> Any:
                     return option
             raise ValueError
         if origin in (tuple, list):
-            value = json.loads(raw if raw.startswith("[") else f"[{raw}]")
             inner = args[0] if args else Any
+            try:
+                value = json.loads(raw if raw.startswith("[") else f"[{raw}]")
+            except json.JSONDecodeError:
+                if inner is not str:
+                    raise
+                value = [s.strip() for s in raw.strip("[]").split(",") if s.strip()]  # --set names=a,b (unquoted)
             items = [v if inner is Any else coerce(str(v) if not isinstance(v, str) else v, inner, key) for v in value]
             return tuple(items) if origin is tuple else items
     except (ValueError, json.JSONDecodeError):
