@@ -55,11 +55,11 @@ def run_prorok(cfg: ProrokConfig, ctx: RunContext) -> dict[str, float]:
     binner = Binner(LAB_LOW, LAB_HIGH, cfg.bins)
     schedule = TabularSchedule(eps=lambda e: np.full(len(e), cfg.epsilon), lr=lambda e: np.full(len(e), cfg.lr))
     with progress_bar(ctx, cfg.episodes, "episodes") as update:
-        q, returns = train_cartpole_qtable(binner, schedule, lanes=1, episodes=cfg.episodes, gamma=cfg.gamma,
+        q, returns, tds = train_cartpole_qtable(binner, schedule, lanes=1, episodes=cfg.episodes, gamma=cfg.gamma,
                                            seed=ctx.seed, terminal_cut=False, random_ties=False, progress=update)
     rets = returns[0]
-    for i, r in enumerate(rets):
-        ctx.log({"rollout/return": r}, episode=i + 1)
+    for i, (r, td) in enumerate(zip(rets, tds[0])):
+        ctx.log({"rollout/return": r, "losses/td_abs": td}, episode=i + 1)
     plot_episode_returns(ctx, rets, "reward", solve=None, every=100, title="rl_prorok: accumulated reward")
     visited = int((q[0] != 0).any(axis=1).sum())
     ctx.note(f"States ever updated: {visited} of {binner.n_states}.")
@@ -125,7 +125,7 @@ def run_rl0(cfg: Rl0Config, ctx: RunContext) -> dict[str, float]:
 
     schedule = TabularSchedule(eps=lambda e: eps, lr=lambda e: np.full(len(e), cfg.lr), on_check=on_check)
     with progress_bar(ctx, cfg.episodes, "episodes") as update:
-        q, returns = train_cartpole_qtable(binner, schedule, lanes=cfg.seeds, episodes=cfg.episodes, gamma=cfg.gamma,
+        q, returns, tds = train_cartpole_qtable(binner, schedule, lanes=cfg.seeds, episodes=cfg.episodes, gamma=cfg.gamma,
                                            seed=ctx.seed, terminal_cut=False, random_ties=cfg.random_ties,
                                            check_every=cfg.check_every, progress=update)
     checks = np.arange(1, cfg.episodes // cfg.check_every + 1) * cfg.check_every / 1000
@@ -133,7 +133,9 @@ def run_rl0(cfg: Rl0Config, ctx: RunContext) -> dict[str, float]:
     mear, rgr = np.array(mear), np.array(rgr)  # (L, checks)
     for lane in range(cfg.seeds):
         for k in range(len(checks)):
-            ctx.log({"rollout/mear": mear[lane, k], "rollout/rgr": rgr[lane, k]}, run=lane, check=k + 1)
+            block = slice(k * cfg.check_every, (k + 1) * cfg.check_every)
+            ctx.log({"rollout/return": mear[lane, k], "rollout/rgr": rgr[lane, k],
+                     "losses/td_abs": float(np.mean(tds[lane][block]))}, run=lane, check=k + 1)
         ctx.table(f"run {lane}: Check at , av_value, good_count_ratio", ["Check at", "av_value", "good_count_ratio"],
                   [[int(c * 1000), f"{m:.0f}", f"{g:.0f}"] for c, m, g in zip(checks, mear[lane], rgr[lane])])
     for line in changes:
@@ -196,14 +198,16 @@ def run_tuned(cfg: TunedConfig, ctx: RunContext) -> dict[str, float]:
     schedule = TabularSchedule(eps=lambda e: np.clip(decay(e), cfg.eps_min, 1.0),
                                lr=lambda e: np.clip(decay(e), cfg.lr_min, 0.5))
     with progress_bar(ctx, cfg.episodes, "episodes") as update:
-        q, returns = train_cartpole_qtable(binner, schedule, lanes=cfg.seeds, episodes=cfg.episodes, gamma=cfg.gamma,
+        q, returns, tds = train_cartpole_qtable(binner, schedule, lanes=cfg.seeds, episodes=cfg.episodes, gamma=cfg.gamma,
                                            seed=ctx.seed, terminal_cut=True, random_ties=True,
                                            check_every=cfg.check_every, progress=update)
     mear, rgr = (np.array(v) for v in zip(*(_check_table(r, cfg.check_every, cfg.good_run) for r in returns)))
     checks = np.arange(1, mear.shape[1] + 1) * cfg.check_every / 1000
     for lane in range(cfg.seeds):
         for k in range(len(checks)):
-            ctx.log({"rollout/mear": mear[lane, k], "rollout/rgr": rgr[lane, k]}, run=lane, check=k + 1)
+            block = slice(k * cfg.check_every, (k + 1) * cfg.check_every)
+            ctx.log({"rollout/return": mear[lane, k], "rollout/rgr": rgr[lane, k],
+                     "losses/td_abs": float(np.mean(tds[lane][block]))}, run=lane, check=k + 1)
     ctx.table("final check per seed", ["seed lane", "MEAR", "RGR %"],
               [[i, f"{m:.0f}", f"{g:.0f}"] for i, (m, g) in enumerate(zip(mear[:, -1], rgr[:, -1]))])
     names = [f"seed {i}" for i in range(cfg.seeds)]

@@ -42,7 +42,7 @@ class LinearQ:
     def values(self, s: np.ndarray) -> np.ndarray:
         return self.w.detach()[self.lanes, torch.as_tensor(s)].numpy()  # (L, A) = onehot(s) @ W
 
-    def update(self, s, a, r, s2, terminal, active) -> None:
+    def update(self, s, a, r, s2, terminal, active) -> np.ndarray:
         s, a, s2 = (torch.as_tensor(v, dtype=torch.long) for v in (s, a, s2))
         q = self.w[self.lanes, s]  # (L, A)
         with torch.no_grad():
@@ -55,6 +55,7 @@ class LinearQ:
         self.opt.zero_grad()
         loss.backward()
         self.opt.step()
+        return (target - q).detach()[self.lanes, a].numpy()  # (L,) TD errors
 
 
 def _per_lake(values: list[list[float]], seeds: int, episodes: int) -> dict[str, np.ndarray]:
@@ -106,15 +107,16 @@ def run_qnetwork(cfg: QNetworkConfig, ctx: RunContext) -> dict[str, float]:
     envs = _lake_envs(cfg.seeds, cfg.max_steps)
     learner = LinearQ(envs.num_envs, 16, 4, cfg.lr, cfg.gamma, torch.Generator().manual_seed(ctx.seed))
     with progress_bar(ctx, cfg.episodes, "episodes") as update:
-        returns, lengths = train_discrete(envs, learner, episodes=cfg.episodes, eps=lambda t: cfg.eps * cfg.eps_decay ** t,
+        returns, lengths, tds = train_discrete(envs, learner, episodes=cfg.episodes, eps=lambda t: cfg.eps * cfg.eps_decay ** t,
                                           seed=ctx.seed, progress=update)
     envs.close()
     rets, lens = _per_lake(returns, cfg.seeds, cfg.episodes), _per_lake(lengths, cfg.seeds, cfg.episodes)
+    tds = _per_lake(tds, cfg.seeds, cfg.episodes)
     metrics, rows = {}, []
     for lake in LAKES:
         for ep in range(cfg.episodes):
-            ctx.log({f"{lake}/rollout/return": rets[lake][:, ep].mean(), f"{lake}/rollout/length": lens[lake][:, ep].mean()},
-                    episode=ep + 1)
+            ctx.log({f"{lake}/rollout/return": rets[lake][:, ep].mean(), f"{lake}/rollout/length": lens[lake][:, ep].mean(),
+                     f"{lake}/losses/td_abs": tds[lake][:, ep].mean()}, episode=ep + 1)
         plot_episode_returns(ctx, {f"{lake}, seed {i}": r for i, r in enumerate(rets[lake])}, f"{lake}_reward",
                              solve=None, window=50, title=f"{lake} lake: reward per episode", ylabel="reward (goal = 1)")
         plot_episode_returns(ctx, {f"{lake}, seed {i}": r for i, r in enumerate(lens[lake])}, f"{lake}_steps",
@@ -164,10 +166,13 @@ def run_qtable(cfg: QTableConfig, ctx: RunContext) -> dict[str, float]:
     envs = _lake_envs(cfg.seeds, None)
     learner = TableLearner(envs.num_envs, 16, 4, cfg.lr, cfg.gamma)
     with progress_bar(ctx, cfg.episodes, "episodes") as update:
-        returns, _ = train_discrete(envs, learner, episodes=cfg.episodes, seed=ctx.seed, progress=update,
+        returns, _, tds = train_discrete(envs, learner, episodes=cfg.episodes, seed=ctx.seed, progress=update,
                                     eps=lambda t: max(cfg.eps_min, cfg.eps_decay ** t))
     envs.close()
-    rets = _per_lake(returns, cfg.seeds, cfg.episodes)
+    rets, tds = _per_lake(returns, cfg.seeds, cfg.episodes), _per_lake(tds, cfg.seeds, cfg.episodes)
+    for ep in range(cfg.episodes):
+        ctx.log({f"{lake}/{key}": v[lake][:, ep].mean() for lake in LAKES
+                 for key, v in (("rollout/return", rets), ("losses/td_abs", tds))}, episode=ep + 1)
     metrics, rows = {}, []
     for i, (lake, slippery) in enumerate(LAKES.items()):
         success = []
