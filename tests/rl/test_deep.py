@@ -51,3 +51,12 @@ def test_gsurma_style_dqn_runs_without_target_network():
                     eps_schedule="exp", eps_factor=0.9, loss="mse", terminal_reward=-1.0)
     res = train_dqn(cfg, seed=0)
     assert res.steps == 200 and len(res.returns) >= 1
+
+
+def test_ppo_handles_termination_on_the_time_limit_step():
+    # the bear can get home exactly at step 25: terminated and truncated together, nothing to bootstrap
+    from deepdojo.rl.envs import BEAR_ID
+
+    cfg = PPOConfig(env_id=BEAR_ID, total_steps=2000, n_envs=4, n_steps=50, hidden=(16,), n_epochs=1)
+    agent, enc, rets = train_ppo(cfg, seed=0)
+    assert len(rets) >= 4 and all(np.isfinite(rets))

@@ -124,8 +124,8 @@ def train_ppo(cfg: PPOConfig, seed: int, *, log: Callable[..., None] | None = No
             done = term | trunc
             x = torch.as_tensor(encode(encoder, obs, space))
             rew_b[t], done_b[t] = torch.as_tensor(reward, dtype=torch.float32), torch.as_tensor(done, dtype=torch.float32)
-            if trunc.any():  # bootstrap truncated episodes from the observation they really ended in
-                idx = np.flatnonzero(trunc & ~term)
+            idx = np.flatnonzero(trunc & ~term)  # cut by the time limit, not ended by the env itself
+            if len(idx):  # bootstrap those episodes from the observation they really ended in
                 final = torch.as_tensor(encode(encoder, np.stack([info["final_obs"][i] for i in idx]), space))
                 with torch.no_grad():
                     nval_b[t, idx] = agent.value(final)
