@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -340,12 +341,14 @@ class ProgressBar(Callback):
         self.progress = None
 
     def on_fit_start(self, trainer):
+        self.progress = None
+        if not (trainer.verbose and trainer.is_main and sys.stdout.isatty()):
+            return  # decided before importing rich: a quiet fit does not pay for it
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
         console = Console()
-        if not (trainer.verbose and trainer.is_main and console.is_terminal):
-            self.progress = None
+        if not console.is_terminal:
             return
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                                  TimeRemainingColumn(), TextColumn("{task.fields[info]}"), console=console, transient=True)

@@ -104,6 +104,9 @@ class Trainer:
         self.world, self.rank = (dist.get_world_size(), dist.get_rank()) if self.ddp else (1, 0)
         self.is_main = runtime.is_main()
         self.custom_step = hasattr(model, "train_step")
+        if self.custom_step and self.ddp:  # its optimizers step inside train_step, out of DDP's gradient averaging
+            raise NotImplementedError(f"{type(model).__name__} defines its own train_step, which fit does not run "
+                                      "under DDP (torchrun) yet; run it in a single process")
         forward = model
         if self.ddp:
             forward = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device] if device.type == "cuda" else None)
