@@ -20,7 +20,7 @@ import random
 import numpy as np
 
 from deepdojo.go.ascii import from_ascii, to_ascii
-from deepdojo.go.coords import BLACK, BORDER, COLUMNS, EMPTY, MAX_SIZE, MIN_SIZE, PASS, WHITE, Geometry, IllegalMove  # noqa: F401
+from deepdojo.go.coords import BLACK, BORDER, EMPTY, MAX_SIZE, MIN_SIZE, PASS, WHITE, Geometry, IllegalMove  # noqa: F401
 _ZOBRIST_RNG = random.Random(20240917)  # fixed: hashes must agree between boards and runs
 _ZOBRIST = [[_ZOBRIST_RNG.getrandbits(64) for _ in range((MAX_SIZE + 2) * (MAX_SIZE + 1) + 1)] for _ in range(3)]
 

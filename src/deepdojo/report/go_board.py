@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 
 from deepdojo.report.plots import _save  # noqa: E402
 
-COLUMNS = "ABCDEFGHJKLMNOPQRST"
+from deepdojo.go.coords import COLUMNS  # noqa: E402
 _STARS = {9: (2, 4, 6), 13: (3, 6, 9), 19: (3, 9, 15)}
 
 
