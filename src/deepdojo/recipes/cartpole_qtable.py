@@ -140,7 +140,7 @@ def run_rl0(cfg: Rl0Config, ctx: RunContext) -> dict[str, float]:
                   [[int(c * 1000), f"{m:.0f}", f"{g:.0f}"] for c, m, g in zip(checks, mear[lane], rgr[lane])])
     for line in changes:
         ctx.print(line)
-    footer = (f"{time.strftime('%d%H_%H%M%S')} epsi , start{cfg.eps_start:.2f} [{cfg.eps_min:.2f},{cfg.eps_max:.2f}] "
+    footer = (f"{time.strftime('%d%m_%H%M%S')} epsi , start{cfg.eps_start:.2f} [{cfg.eps_min:.2f},{cfg.eps_max:.2f}] "
               f"/ lr: {cfg.lr} , random: {cfg.random_ties} / good_run (val: {cfg.good_run:.0f} , Limit:{limit})")
     ctx.note("ε changes:\n\n" + "\n".join(f"- {c}" for c in changes) + f"\n\n`{footer}`" if changes else f"`{footer}`")
     names = [f"run {i}" for i in range(cfg.seeds)]
