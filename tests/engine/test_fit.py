@@ -190,3 +190,8 @@ def test_channels_last_auto_same_results_and_view_fallback(tmp_path):
     view_model = ViewConvNet()
     hist = fit(view_model, (x, y), epochs=1, batch_size=16, loss=SCE, verbose=False)
     assert np.isfinite(hist["train/loss"][0]) and view_model.conv.weight.is_contiguous()
+
+
+def test_empty_data_is_a_clear_error():
+    with pytest.raises(ValueError, match="no samples"):
+        fit(nn.Linear(2, 1), (np.zeros((0, 2)), np.zeros(0)), loss="mse", verbose=False)

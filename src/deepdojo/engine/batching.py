@@ -57,6 +57,8 @@ def unpack(data: Any, what: str) -> tuple[Any, Any]:
         x, y = data, None
     x, y = map_tensors(to_tensor, x), map_tensors(lambda a: to_tensor(a, target=True), y)
     sizes = {f"x{i}": len(t) for i, t in enumerate(leaves(x))} | {f"y{i}": len(t) for i, t in enumerate(leaves(y))}
+    if not leaves(x) or 0 in sizes.values():
+        raise ValueError(f"{what} has no samples (got x={type(x).__name__}); pass arrays/tensors with a first dimension > 0")
     if len(set(sizes.values())) > 1:
         listing = ", ".join(f"{k} has {v}" for k, v in sizes.items())
         raise ValueError(f"{what}: x and y must have the same number of samples (first dimension), but {listing}")
