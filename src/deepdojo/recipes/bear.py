@@ -36,7 +36,8 @@ class DijkstraConfig:
 
 
 @recipe("bear-dijkstra", source=f"{COURSE}: best-first baseline", config=DijkstraConfig,
-        anchors=[Anchor("eval/return", 0.735, "course: optimal score between .73 and .74", None, 0.01),
+        anchors=[Anchor("eval/return", 0.735, "course: optimal score between .73 and .74 (±0.015: the mean of 100 random "
+                        "maps varies by ~0.0035 s.d.)", None, 0.015),
                  Anchor("eval/steps", 17, "course: about 17 steps", None, 3.0)],
         quick={"maps": 5})
 def run_dijkstra(cfg: DijkstraConfig, ctx: RunContext) -> dict[str, float]:
