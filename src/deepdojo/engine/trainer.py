@@ -306,6 +306,8 @@ def fit(model: torch.nn.Module, train, *, val=None, validation_split: float | No
             raise ValueError("give either val= or validation_split=, not both")
         if not 0.0 < validation_split < 1.0:
             raise ValueError(f"validation_split must be in (0, 1), got {validation_split}")
+        if isinstance(train, (Dataset, DataLoader)):
+            raise ValueError("validation_split needs in-memory (x, y) arrays; for a Dataset/DataLoader pass val=")
         x, y = unpack(train, "train")
         cut = int(math.floor(n_samples(x) * (1.0 - validation_split)))  # Keras: the last fraction, before shuffling
         train = (map_tensors(lambda t: t[:cut], x), map_tensors(lambda t: t[:cut], y))
