@@ -150,9 +150,13 @@ def test_legality_matches_brute_force_superko_in_random_games():
     for _ in range(3):
         b = Board(5)
         while not b.game_over and len(b.moves) < 120:
+            expected = set()
             for p in b.empties:
                 full = b._legal_basic(p, b.to_play) and b._hash_after(p, b.to_play) not in b.seen
                 assert b.is_legal(p) == full
+                if full:
+                    expected.add(p)
+            assert set(b.legal_moves()) == expected
             b.play(random_move(b, rng))
 
 

@@ -154,7 +154,11 @@ class Board(Geometry):
     def legal_moves(self, color: int | None = None) -> list[int]:
         """Every legal point for `color` (superko included when on); PASS not listed."""
         color = self.to_play if color is None else color
-        return [p for p in self.empties if self.is_legal(p, color)]
+        basic = self._legal_basic
+        if not self.superko or self.captures[BLACK] + self.captures[WHITE] == 0:  # see is_legal
+            return [p for p in self.empties if basic(p, color)]
+        hash_after, seen = self._hash_after, self.seen
+        return [p for p in self.empties if basic(p, color) and hash_after(p, color) not in seen]
 
     def is_eye(self, p: int, color: int) -> bool:
         """An empty point whose neighbours are all `color` and which the opponent cannot make false.
