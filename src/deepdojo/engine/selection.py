@@ -147,7 +147,15 @@ def run_variants(base, variants: Mapping[str, Mapping[str, Any]], evaluate: Call
 
 
 def rows_to_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> tuple[list[str], list[list[Any]]]:
-    """Turn `run_variants` rows into ``(columns, rows)`` for ``ctx.table``; missing cells are ``"-"``."""
+    """Turn `run_variants` rows into ``(columns, rows)`` for ``ctx.table``; missing cells are ``"-"``.
+
+    Args:
+        rows: dicts, one per variant.
+        columns: the columns to show, in order (default: every key, in first-seen order).
+
+    Returns:
+        ``(columns, cells)``.
+    """
     if columns is None:
         columns = []
         for row in rows:
@@ -156,7 +164,16 @@ def rows_to_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | No
 
 
 def best_row(rows: Sequence[Mapping[str, Any]], metric: str, *, higher_is_better: bool = True) -> Mapping[str, Any]:
-    """The row with the best value of `metric` (grid-search winner)."""
+    """The row with the best value of `metric` (grid-search winner).
+
+    Args:
+        rows: `run_variants` output.
+        metric: the key to compare.
+        higher_is_better: maximise (accuracy) or minimise (loss, MAE).
+
+    Returns:
+        The winning row.
+    """
     scored = [r for r in rows if isinstance(r.get(metric), (int, float))]
     if not scored:
         raise ValueError(f"no row has a numeric {metric!r}; columns: {sorted({k for r in rows for k in r})}")

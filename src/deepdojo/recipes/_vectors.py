@@ -34,6 +34,13 @@ def multi_hot(seqs, dim: int) -> torch.Tensor:
     ``vectorize_sequences``, without a Python loop over samples).
 
     Indices ``>= dim`` are dropped (they are out of the vocabulary).
+
+    Args:
+        seqs: N integer sequences (lists or arrays).
+        dim: vocabulary size (width of the output).
+
+    Returns:
+        ``(N, dim)`` uint8 tensor of 0/1.
     """
     lengths = np.fromiter((len(s) for s in seqs), dtype=np.int64, count=len(seqs))
     flat = np.concatenate([np.asarray(s, dtype=np.int64) for s in seqs]) if len(seqs) else np.zeros(0, np.int64)
@@ -82,7 +89,15 @@ def load_text_vectors(dataset: str, num_words: int, *, quick: bool, seed: int, n
 
 def dense_net(in_features: int, hidden: tuple[int, ...], out_features: int, *, dropout: float = 0.0,
               l2: float = 0.0, batchnorm: bool = False, activation: str = "relu") -> MLP:
-    """A Keras-initialised MLP that outputs logits (the engine's losses apply sigmoid/softmax)."""
+    """A Keras-initialised MLP that outputs logits (the engine's losses apply sigmoid/softmax).
+
+    Args:
+        in_features, hidden, out_features: layer widths.
+        dropout, l2, batchnorm, activation: as in `MLPConfig`.
+
+    Returns:
+        The `MLP`.
+    """
     return MLP(MLPConfig(in_features=in_features, hidden=tuple(hidden), out_features=out_features,
                          activation=activation, dropout=dropout, l2=l2, batchnorm=batchnorm))
 

@@ -42,7 +42,15 @@ class ImdbDenseConfig:
 
 
 def load_imdb(cfg, ctx: RunContext) -> TextVectors:
-    """The multi-hot IMDB splits for `cfg` (a synthetic stand-in in quick mode)."""
+    """The multi-hot IMDB splits for `cfg` (a synthetic stand-in in quick mode).
+
+    Args:
+        cfg: a Config with ``num_words``, ``n_train`` and ``n_test``.
+        ctx: the run context (quick flag, seed, printing).
+
+    Returns:
+        `TextVectors` (uint8 multi-hot matrices, int64 labels, test sequences, word index).
+    """
     data = load_text_vectors("imdb", cfg.num_words, quick=ctx.quick, seed=ctx.seed, n_train=cfg.n_train, n_test=cfg.n_test)
     ctx.print(f"IMDB: {len(data.y_train)} training / {len(data.y_test)} test reviews, multi-hot {cfg.num_words}"
               + (" (synthetic stand-in)" if ctx.quick else ""))
@@ -69,7 +77,15 @@ def train_imdb_net(ctx: RunContext, cfg, x, y, *, tag: str, epochs: int, val=Non
 
 
 def holdout(data: TextVectors, n_val: int):
-    """Chollet's split: the first `n_val` training reviews validate, the rest train."""
+    """Chollet's split: the first `n_val` training reviews validate, the rest train.
+
+    Args:
+        data: the IMDB vectors.
+        n_val: validation size (capped at half the training set for quick mode).
+
+    Returns:
+        ``((x_train, y_train), (x_val, y_val))``.
+    """
     n_val = min(n_val, len(data.y_train) // 2)  # quick mode has fewer reviews than the book holds out
     train_idx, val_idx = holdout_indices(len(data.y_train), n_val)
     tr, va = torch.from_numpy(train_idx), torch.from_numpy(val_idx)
@@ -107,7 +123,14 @@ def run(cfg: ImdbDenseConfig, ctx: RunContext) -> dict[str, float]:
 
 
 def show_review(ctx: RunContext, model, data: TextVectors, index: int = 0) -> None:
-    """Decode one test review back to words and print it beside the model's prediction."""
+    """Decode one test review back to words and add it to the report beside the model's prediction.
+
+    Args:
+        ctx: the run context.
+        model: the trained sentiment network (outputs a logit).
+        data: the vectors (with the raw test sequences and the word index).
+        index: which test review.
+    """
     from deepdojo.data import text
 
     words = text.decode(data.test_seqs[index], data.word_index)

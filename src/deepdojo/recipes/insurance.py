@@ -121,7 +121,14 @@ def run(cfg: InsuranceConfig, ctx: RunContext) -> dict[str, float]:
 
 
 def save_predictor(ctx: RunContext, model: MLP, mcfg: MLPConfig, norm: Normalizer | None) -> None:
-    """Save the weights and what `predict_risk` needs to rebuild the model (JSON, no pickle)."""
+    """Save the weights and what `predict_risk` needs to rebuild the model (JSON, no pickle).
+
+    Args:
+        ctx: the run context (files go to its run directory, rank 0 only).
+        model: the trained regularised network.
+        mcfg: its config (rebuilds the architecture).
+        norm: the input standardisation, or None when inputs are fed raw.
+    """
     if not ctx.is_main:
         return
     ctx.save_model(model, MODEL_NAME)
@@ -133,6 +140,12 @@ def save_predictor(ctx: RunContext, model: MLP, mcfg: MLPConfig, norm: Normalize
 
 def latest_run(runs: str | Path = "runs") -> Path:
     """The newest insurance-risk run directory under `runs` that holds a saved predictor.
+
+    Args:
+        runs: the folder holding ``insurance-risk/<stamp>-s<seed>/`` run directories.
+
+    Returns:
+        The run directory with the latest stamp.
 
     Raises:
         FileNotFoundError: none exists, with the command that makes one.
