@@ -21,7 +21,6 @@ import statistics
 import time
 
 import gymnasium as gym
-import numpy as np
 import torch
 
 from deepdojo.rl.common import evaluate_policy, greedy_actor
