@@ -14,6 +14,7 @@ deepdojo, peak RSS, final test accuracy.
 
     python benchmarks/engine_vs_peers.py --samples 10000 --repeats 3
     python benchmarks/engine_vs_peers.py --contenders deepdojo,deepdojo-bf16,dataloader,keras
+    python benchmarks/engine_vs_peers.py --paired 12 --samples 2048 --threads 1   # in-process, rotated rounds
 """
 from __future__ import annotations
 
@@ -173,6 +174,75 @@ def run_keras(data, epochs: int, batch: int) -> tuple[float, float]:
     return seconds, float(acc)
 
 
+def paired(args) -> None:
+    """All contenders in one process, one epoch each per round, order rotated every round.
+
+    Load from other users changes on a scale of seconds, so per-round ratios of neighbouring
+    epochs cancel it better than whole runs minutes apart. Optimizer state restarts every round
+    (a fresh `fit` call), which changes nothing about speed.
+    """
+    os.environ["KERAS_BACKEND"] = "torch"
+    import torch
+    import torch._dynamo  # noqa: F401
+    import torch.nn.functional as F
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from deepdojo.engine import fit
+
+    torch.set_num_threads(args.threads)
+    xtr, ytr, _, _, source = load_data(args.samples, 1)
+    x = torch.from_numpy(xtr).unsqueeze(1)
+    y = F.one_hot(torch.from_numpy(ytr), 10).float()
+    models = {n: torch_convnet() for n in ("deepdojo", "deepdojo-bf16", "dataloader")}
+    opt = torch.optim.RMSprop(models["dataloader"].parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    loader = DataLoader(TensorDataset(x, y), batch_size=args.batch_size, shuffle=True)
+
+    def loop_epoch():
+        model = models["dataloader"]
+        for xb, yb in loader:
+            opt.zero_grad()
+            out = model(xb)
+            loss = F.cross_entropy(out, yb)
+            loss.backward()
+            opt.step()
+            _ = loss.item(), (out.argmax(1) == yb.argmax(1)).sum().item()
+
+    def engine_epoch(name, **kw):
+        return lambda: fit(models[name], (x, y), epochs=1, batch_size=args.batch_size, loss="categorical_crossentropy",
+                           optimizer="rmsprop", metrics=["accuracy"], device="cpu", verbose=False, **kw)
+
+    epochs = {"deepdojo": engine_epoch("deepdojo"), "deepdojo-bf16": engine_epoch("deepdojo-bf16", precision="bf16"),
+              "dataloader": loop_epoch}
+    if "keras" in args.contenders:
+        import keras
+        from keras import layers
+
+        km = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
+                               layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2),
+                               layers.Conv2D(64, 3, activation="relu"), layers.Flatten(),
+                               layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+        km.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+        kx, ky = xtr[..., None], y.numpy()
+        epochs["keras"] = lambda: km.fit(kx, ky, epochs=1, batch_size=args.batch_size, verbose=0)
+    names = [n for n in args.contenders.split(",") if n in epochs]
+    for fn in epochs.values():  # warm-up: first-call costs (oneDNN primitives, Keras tracing) are not throughput
+        fn()
+    speed: dict[str, list[float]] = {n: [] for n in names}
+    for r in range(args.paired):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            started = time.perf_counter()
+            epochs[name]()
+            speed[name].append(args.samples / (time.perf_counter() - started))
+    print(f"paired: {args.paired} rounds x 1 epoch of {args.samples} samples, {args.threads} thread(s), data: {source}")
+    print("| contender | median samples/s | median per-round ratio deepdojo ÷ it | rounds |")
+    print("|---|---|---|---|")
+    for name in names:
+        ratios = [a / b for a, b in zip(speed["deepdojo"], speed[name])]
+        print(f"| {name} | {statistics.median(speed[name]):,.0f} | {statistics.median(ratios):.2f}x | {len(speed[name])} |")
+    if args.json:
+        args.json.write_text(json.dumps(speed, indent=1) + "\n")
+
+
 def worker(args) -> None:
     """Run one contender once in this process and print one JSON line."""
     if args.worker == "keras":
@@ -211,11 +281,14 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--contenders", default="deepdojo,dataloader,keras", help=f"comma list of {', '.join(CONTENDERS)}, deepdojo-compile")
     p.add_argument("--json", type=Path, help="also write all runs to this JSON file")
+    p.add_argument("--paired", type=int, default=0, help="instead: this many in-process rounds of one epoch each")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker:
         return worker(args)
+    if args.paired:
+        return paired(args)
 
     names = args.contenders.split(",")
     runs: dict[str, list[dict]] = {n: [] for n in names}
