@@ -37,6 +37,7 @@ def _worker(rank: int, world: int, port: int, out: str) -> None:
         weights = {k: v.tolist() for k, v in model.state_dict().items()}
         with open(os.path.join(out, f"rank{rank}.json"), "w") as f:
             json.dump({"history": hist.history, "final": final, "weights": weights}, f)
+        dist.barrier()  # both ranks done before the group goes away (gloo aborts if one tears down mid-exchange)
     finally:
         dist.destroy_process_group()
 
