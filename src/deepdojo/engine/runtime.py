@@ -112,5 +112,7 @@ def broadcast_object(obj):
 
 
 def teardown_distributed() -> None:
+    """Leave the process group; a barrier first, since gloo aborts a rank torn down mid-exchange."""
     if dist.is_available() and dist.is_initialized():
+        dist.barrier()
         dist.destroy_process_group()
