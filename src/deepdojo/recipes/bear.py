@@ -60,23 +60,35 @@ def run_dijkstra(cfg: DijkstraConfig, ctx: RunContext) -> dict[str, float]:
 @dataclass(frozen=True)
 class BearPPOConfig(PPOConfig):
     env_id: str = BEAR_ID
+    """The registered bear environment (the course notebook's graph version)."""
     total_steps: int = 125_000
     """500 iterations of 10 envs × 25 steps (the course: 500 iterations of 10 episodes)."""
     n_envs: int = 10
+    """Parallel environments (the course: 10 episodes per iteration)."""
     n_steps: int = 25
+    """Steps per environment per iteration (one whole episode: the 25-step limit)."""
     hidden: tuple[int, ...] = (500, 500, 500)
     """Actor and value networks (the course's 3 × 500)."""
     lr: float = 1e-4
+    """Adam learning rate (the course's 1e-4)."""
     anneal_lr: bool = False
+    """Keep the learning rate constant, as the course."""
     gamma: float = 0.99
+    """Discount factor."""
     gae_lambda: float = 0.95
+    """GAE lambda."""
     n_epochs: int = 10
+    """Optimisation epochs per iteration (the course's 10)."""
     n_minibatches: int = 1
+    """Minibatches per epoch (one: the whole iteration's batch)."""
     clip_coef: float = 0.0
     """tf-agents' PPO as the course uses it: no ratio clipping, an adaptive KL penalty instead."""
     kl_coef: float = 1.0
+    """Initial weight of the KL penalty (adapted towards `kl_target`)."""
     kl_target: float = 0.01
+    """KL divergence per update the adaptive penalty aims for."""
     ent_coef: float = 0.01
+    """Entropy bonus (the course's 0.01)."""
     eval_maps: int = 100
     """Held-out seeded maps for the final greedy evaluation."""
 

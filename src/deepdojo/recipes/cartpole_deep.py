@@ -33,12 +33,19 @@ class ReplayConfig:
     solve_score: float = 195.0
     """gsurma's goal: mean score of the last 100 runs."""
     hidden: tuple[int, ...] = (24, 24)
+    """Hidden layers of the Q-network (gsurma's 24-24)."""
     lr: float = 1e-3
+    """Adam learning rate."""
     gamma: float = 0.95
+    """Discount factor."""
     memory: int = 1_000_000
+    """Replay memory capacity."""
     batch: int = 20
+    """Replay minibatch size."""
     eps_decay: float = 0.995
+    """Multiplicative epsilon decay per replay (from 1.0)."""
     eps_min: float = 0.01
+    """Epsilon floor."""
 
 
 @recipe("cartpole-dqn-replay", source="Umeå lab 3 report §D (gsurma/cartpole)", config=ReplayConfig,
