@@ -52,3 +52,9 @@ def test_resume_after_interruption_matches_an_uninterrupted_run(tmp_path, monkey
     resumed_dir, resumed = run_recipe("digits-convnet", resume=run_dir, verbose=False)
     assert resumed_dir == run_dir and resumed["resumed"] is True
     assert resumed["metrics"] == full["metrics"]
+
+
+def test_resume_of_a_loop_without_checkpoints_says_it_started_over(tmp_path):
+    run_dir, _ = run_recipe("svd-demo", quick=True, out=tmp_path, verbose=False)
+    _, resumed = run_recipe("svd-demo", resume=run_dir, verbose=False)
+    assert any("ran again from the start" in w for w in resumed["warnings"])

@@ -44,6 +44,7 @@ class RunContext:
         self.is_main = runtime.is_main()
         self.logger = MetricsLogger(self.run_dir / "metrics.jsonl", enabled=self.is_main)
         self.console = Console(quiet=not (self.verbose and self.is_main), highlight=False)
+        self.fit_calls = 0  # engine training phases run (only those checkpoint and resume)
 
     # -- files ---------------------------------------------------------------------------------
     def plot_path(self, name: str) -> Path:
@@ -123,6 +124,7 @@ class RunContext:
         from deepdojo.engine.trainer import fit
         from deepdojo.report.plots import plot_history
 
+        self.fit_calls += 1
         standard = [cb.JSONLLogger(self.logger.path, tags={"phase": tag})] if self.is_main else []
         standard.append(cb.TerminateOnNaN())
         kwargs.setdefault("verbose", self.verbose)

@@ -116,6 +116,9 @@ def _data_warnings(ctx: RunContext) -> dict[str, list[str]]:
     from deepdojo.data.cache import data_warnings
 
     found = list(ctx.extra_results.get("warnings", [])) + data_warnings()
+    if ctx.resume and not ctx.fit_calls:
+        # only engine training (ctx.fit) checkpoints every epoch; other loops start over
+        found.append("--resume: this recipe's loop keeps no checkpoints, so it ran again from the start")
     return {"warnings": found} if found else {}
 
 
