@@ -170,9 +170,11 @@ class TunedConfig:
     decay_episodes: int = 1000
     """ε and the learning rate follow 1 − log10((e+1)·10/decay_episodes): 1 until decay/10, floor at decay."""
     lr_min: float = 0.05
-    """Floor of the learning rate (it starts at 0.5)."""
+    """Floor of the learning rate (it starts at 0.5) until decay_episodes; then it shrinks to 0."""
     eps_min: float = 0.01
-    """Floor of ε (a little exploration forever lets a stuck seed escape)."""
+    """Floor of ε until decay_episodes; then it shrinks to 0."""
+    anneal_episodes: int = 8000
+    """Both floors shrink linearly from decay_episodes to 0 here, so the learned policy settles."""
     check_every: int = 1000
     """Episodes per MEAR/RGR check."""
     good_run: float = 180.0
@@ -182,21 +184,26 @@ class TunedConfig:
 @recipe("cartpole-qtable-tuned", source=f"{LAB}, fixed by deepdojo", config=TunedConfig,
         anchors=[Anchor("rollout/rgr", 90.0, "target: mean final RGR % over 10 seeds (lab's best run: 76)"),
                  Anchor("rollout/seeds_learned", 1.0, "target: every seed learns (final RGR > 50 %)")],
-        quick={"episodes": 40, "seeds": 2, "check_every": 10, "decay_episodes": 40})
+        quick={"episodes": 40, "seeds": 2, "check_every": 10, "decay_episodes": 40, "anneal_episodes": 40})
 def run_tuned(cfg: TunedConfig, ctx: RunContext) -> dict[str, float]:
     """Our tabular Q-learning: what limits the lab's version, fixed.
 
     Bins span the reachable states (position and angle up to the failure limits, velocities over
     their observed range) instead of ±4.8 / ±0.41 rad where half the bins are never visited; a
     fallen pole cuts the bootstrap (terminal state); γ 0.99; learning rate and ε decay with the
-    episode count (log schedule). Ten seeds learn side by side; per-seed MEAR/RGR and the comparison
-    plot are reported.
+    episode count (log schedule) to floors (0.05, 0.01) reached at `decay_episodes`, and the floors
+    then shrink linearly to 0 by `anneal_episodes`. With fixed floors the seeds reached 80-97 % RGR
+    by episode ~2,000 and then kept oscillating between ~50 and 97 % (mean final RGR 74.5 %):
+    annealing lets each seed's policy settle, greedy, instead of being unlearned. Ten seeds learn
+    side by side; per-seed MEAR/RGR and the comparison plot are reported.
     """
     high = np.asarray(cfg.high)
     binner = Binner(-high, high, cfg.bins)
     decay = lambda e: 1.0 - np.log10((e + 1) * 10.0 / cfg.decay_episodes)  # noqa: E731  (1 → 0 over decay_episodes)
-    schedule = TabularSchedule(eps=lambda e: np.clip(decay(e), cfg.eps_min, 1.0),
-                               lr=lambda e: np.clip(decay(e), cfg.lr_min, 0.5))
+    # share of the floors left: 1 until decay_episodes, then linearly down to 0 at anneal_episodes
+    floor = lambda e: np.clip((cfg.anneal_episodes - e) / max(cfg.anneal_episodes - cfg.decay_episodes, 1), 0.0, 1.0)  # noqa: E731
+    schedule = TabularSchedule(eps=lambda e: np.clip(decay(e), cfg.eps_min * floor(e), 1.0),
+                               lr=lambda e: np.clip(decay(e), cfg.lr_min * floor(e), 0.5))
     with progress_bar(ctx, cfg.episodes, "episodes") as update:
         q, returns, tds = train_cartpole_qtable(binner, schedule, lanes=cfg.seeds, episodes=cfg.episodes, gamma=cfg.gamma,
                                            seed=ctx.seed, terminal_cut=True, random_ties=True,
