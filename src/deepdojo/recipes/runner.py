@@ -107,16 +107,16 @@ def build_results(recipe: Recipe, cfg, ctx: RunContext, metrics: dict, wall: flo
         "world_size": runtime.world_size(),
         "versions": versions(),
         **ctx.extra_results,
-        **_data_warnings(ctx),
+        **_warnings(ctx, resumed),
     }
 
 
-def _data_warnings(ctx: RunContext) -> dict[str, list[str]]:
-    """``{"warnings": [...]}`` with the data caveats of this run (unverified imports, stand-ins), if any."""
+def _warnings(ctx: RunContext, resumed: bool) -> dict[str, list[str]]:
+    """``{"warnings": [...]}``: this run's data caveats (unverified imports, stand-ins) and resume caveat, if any."""
     from deepdojo.data.cache import data_warnings
 
     found = list(ctx.extra_results.get("warnings", [])) + data_warnings()
-    if ctx.resume and not ctx.fit_calls:
+    if resumed and not ctx.fit_calls:
         # only engine training (ctx.fit) checkpoints every epoch; other loops start over
         found.append("--resume: this recipe's loop keeps no checkpoints, so it ran again from the start")
     return {"warnings": found} if found else {}
