@@ -117,6 +117,28 @@ def run_deepdojo(data, epochs: int, batch: int, **options) -> tuple[float, float
     return seconds, acc
 
 
+def dataloader_epoch(model, opt, loader) -> tuple[float, int, int]:
+    """One epoch of the usual tutorial loop, with the per-batch ``.item()`` syncs it pays for its running stats.
+
+    Returns:
+        (summed loss, correct predictions, samples seen).
+    """
+    import torch.nn.functional as F
+
+    model.train()
+    running, correct, seen = 0.0, 0, 0
+    for xb, yb in loader:
+        opt.zero_grad()
+        out = model(xb)
+        loss = F.cross_entropy(out, yb)
+        loss.backward()
+        opt.step()
+        running += loss.item() * len(xb)
+        correct += (out.argmax(1) == yb.argmax(1)).sum().item()
+        seen += len(xb)
+    return running, correct, seen
+
+
 def run_dataloader(data, epochs: int, batch: int) -> tuple[float, float]:
     """The loop most PyTorch tutorials write: DataLoader(TensorDataset), .item() per batch for the running loss."""
     import torch
@@ -132,17 +154,7 @@ def run_dataloader(data, epochs: int, batch: int) -> tuple[float, float]:
     start_training_memory()
     started = time.perf_counter()
     for _ in range(epochs):
-        model.train()
-        running, correct, seen = 0.0, 0, 0
-        for xb, yb in loader:
-            opt.zero_grad()
-            out = model(xb)
-            loss = F.cross_entropy(out, yb)
-            loss.backward()
-            opt.step()
-            running += loss.item() * len(xb)
-            correct += (out.argmax(1) == yb.argmax(1)).sum().item()
-            seen += len(xb)
+        dataloader_epoch(model, opt, loader)
     seconds = time.perf_counter() - started
     end_training_memory()
     model.eval()
@@ -198,14 +210,7 @@ def paired(args) -> None:
     loader = DataLoader(TensorDataset(x, y), batch_size=args.batch_size, shuffle=True)
 
     def loop_epoch():
-        model = models["dataloader"]
-        for xb, yb in loader:
-            opt.zero_grad()
-            out = model(xb)
-            loss = F.cross_entropy(out, yb)
-            loss.backward()
-            opt.step()
-            _ = loss.item(), (out.argmax(1) == yb.argmax(1)).sum().item()
+        dataloader_epoch(models["dataloader"], opt, loader)
 
     def engine_epoch(name, **kw):
         return lambda: fit(models[name], (x, y), epochs=1, batch_size=args.batch_size, loss="categorical_crossentropy",
