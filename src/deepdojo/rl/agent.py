@@ -84,9 +84,9 @@ class Policy:
     def reset(self, env: gym.Env) -> None:
         self.space, self.action_space = env.observation_space, env.action_space
         if self.kind == "dijkstra":
-            from deepdojo.rl.search import best_route
+            from deepdojo.rl.search import optimal_route
 
-            self.route = list(best_route(env.unwrapped.honey).actions)
+            self.route = list(optimal_route(env).actions)  # graph or grid bear: the map is known after reset
 
     @torch.no_grad()
     def act(self, obs) -> int:
