@@ -92,20 +92,48 @@ class BearGridEnv(gym.Env):
         return np.where(valid, r * self.size + c, -1), valid
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        """Draw a new map from the env's seeded generator, or lay out a given one.
+
+        Args:
+            options: a hand-made map instead of a random one: ``terrain`` (``(size, size)`` ints
+                0-3: meadow, forest, hills, rocks), ``cave`` (a cell, ``row * size + column``) and
+                ``honey_at`` (``n_pots`` distinct cells, not the cave).
+        """
         super().reset(seed=seed)
         n = self.size * self.size
-        self.terrain = self.np_random.choice(len(TERRAIN_COST), size=n, p=TERRAIN_P)
-        cells = self.np_random.permutation(n)
-        self.cave = int(cells[0])
+        if options:
+            self.terrain, self.cave, pots = self._layout(options)
+        else:
+            self.terrain = self.np_random.choice(len(TERRAIN_COST), size=n, p=TERRAIN_P)
+            cells = self.np_random.permutation(n)
+            self.cave, pots = int(cells[0]), cells[1:1 + self.n_pots]
         self.honey = np.zeros(n)
-        self.honey[cells[1:1 + self.n_pots]] = HONEY
+        self.honey[pots] = HONEY
         self.total = float(self.honey.sum())
         # cost[cell, action]: the terrain of the cell entered, or the invalid-move penalty
         self.cost = np.where(self.valid, TERRAIN_COST[self.terrain][np.maximum(self.dest, 0)], INVALID_COST)
         self.position, self.steps = self.cave, 0
         self.visited = np.zeros(n, dtype=bool)
         self.visited[self.cave] = True
-        return self._observation(), {"cave": self.cave, "honey_at": sorted(int(p) for p in cells[1:1 + self.n_pots])}
+        return self._observation(), {"cave": self.cave, "honey_at": sorted(int(p) for p in pots)}
+
+    def _layout(self, options: dict[str, Any]) -> tuple[np.ndarray, int, np.ndarray]:
+        """Check a hand-made map (`reset`'s options) and return (terrain per cell, cave, pot cells)."""
+        n = self.size * self.size
+        missing = {"terrain", "cave", "honey_at"} - set(options)
+        if missing:
+            raise ValueError(f"a hand-made map needs options terrain, cave and honey_at; missing {sorted(missing)}")
+        terrain = np.asarray(options["terrain"], dtype=np.int64)
+        if terrain.shape != (self.size, self.size) or terrain.min() < 0 or terrain.max() >= len(TERRAIN_COST):
+            raise ValueError(f"terrain must be a {self.size}x{self.size} array of ints 0..{len(TERRAIN_COST) - 1}, "
+                             f"got shape {terrain.shape}")
+        cave, pots = int(options["cave"]), np.asarray(options["honey_at"], dtype=np.int64)
+        if not 0 <= cave < n:
+            raise ValueError(f"cave must be a cell 0..{n - 1} (row * size + column), got {cave}")
+        if len(pots) != self.n_pots or len(set(pots.tolist())) != len(pots) or cave in pots or pots.min() < 0 or pots.max() >= n:
+            raise ValueError(f"honey_at must list {self.n_pots} distinct cells in 0..{n - 1} other than the cave {cave}, "
+                             f"got {pots.tolist()}")
+        return terrain.ravel(), cave, pots
 
     def step(self, action):
         if not self.action_space.contains(action):
