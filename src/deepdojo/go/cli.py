@@ -15,9 +15,9 @@ import typer
 
 
 def gtp_command(
-    engine: str = typer.Option("mcts", "--engine", help="mcts (UCT+RAVE), puct, or random."),
+    engine: str = typer.Option("mcts", "--engine", help="mcts (compiled RAVE with heavy playouts), uct (pure-Python UCT+RAVE), puct, or random."),
     playouts: int = typer.Option(1000, "--playouts", help="Simulations per move."),
-    seconds: Optional[float] = typer.Option(None, "--seconds", help="Seconds per move (overrides --playouts)."),
+    seconds: Optional[float] = typer.Option(None, "--seconds", help="CPU seconds per move (overrides --playouts)."),
     size: int = typer.Option(9, "--size", help="Initial board size (the controller may send boardsize)."),
     komi: float = typer.Option(7.0, "--komi", help="Initial komi."),
     seed: int = typer.Option(0, "--seed", help="Seeds the playouts."),

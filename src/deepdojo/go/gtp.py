@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Callable, Iterable, TextIO
 
 from deepdojo.go.board import BLACK, MAX_SIZE, MIN_SIZE, PASS, WHITE, Board, IllegalMove
-from deepdojo.go.mcts import MCTS, RESIGN, SearchConfig
+from deepdojo.go.mcts import RESIGN, SearchConfig, make_search
 from deepdojo.go.playout import random_move
 
 VERSION = "0.1"
@@ -50,21 +50,21 @@ class RandomPlayer:
 
 
 class MctsPlayer:
-    """Our UCT+RAVE search (or PUCT with an evaluator) behind the player interface."""
+    """Our search (`make_search`: compiled RAVE, Python UCT, or PUCT with an evaluator) behind the player interface."""
 
     name = "deepdojo-mcts"
 
     def __init__(self, config: SearchConfig = SearchConfig(), seed: int = 0, evaluator=None):
         self.config, self.seed, self.evaluator = config, seed, evaluator
-        self.mcts = MCTS(config, evaluator, seed)
+        self.mcts = make_search(config, evaluator, seed)
         self.stats = {"moves": 0, "seconds": 0.0, "playouts": 0}   # our own thinking, for reports
 
     def genmove(self, board: Board, color: int) -> int:
         board.to_play = color
-        start = time.perf_counter()
+        start = time.thread_time()   # CPU seconds, as the search's budget counts them
         move = self.mcts.search(board)
         self.stats["moves"] += 1
-        self.stats["seconds"] += time.perf_counter() - start
+        self.stats["seconds"] += time.thread_time() - start
         self.stats["playouts"] += self.mcts.last_playouts
         return move
 
@@ -78,13 +78,21 @@ class MctsPlayer:
 
 
 def make_player(engine: str, playouts: int = 1000, seconds: float | None = None, seed: int = 0):
-    """A player by name: ``mcts`` (UCT+RAVE), ``puct`` (PUCT over rollouts) or ``random``."""
+    """A player by name: ``mcts`` (compiled RAVE, heavy playouts), ``uct`` (pure-Python UCT+RAVE),
+    ``puct`` (PUCT over rollouts) or ``random``."""
     if engine == "random":
         return RandomPlayer(seed)
     if engine in ("mcts", "uct", "puct"):
-        rule = "puct" if engine == "puct" else "uct"
-        return MctsPlayer(SearchConfig(playouts=playouts, seconds=seconds, rule=rule), seed)
-    raise ValueError(f"unknown engine {engine!r}: choose mcts, puct or random")
+        return MctsPlayer(search_config(engine, playouts=playouts, seconds=seconds), seed)
+    raise ValueError(f"unknown engine {engine!r}: choose mcts, uct, puct or random")
+
+
+def search_config(engine: str = "mcts", **overrides) -> SearchConfig:
+    """The tuned `SearchConfig` of an engine name (``mcts`` → the compiled RAVE engine)."""
+    if engine == "mcts":
+        tuned = dict(rule="rave", rave_k=3500.0, expand_after=8, resign_threshold=0.1)
+        return SearchConfig(**{**tuned, **overrides})
+    return SearchConfig(rule=engine, **overrides)
 
 
 # -- engine ------------------------------------------------------------------------------------

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from rich.progress import Progress
 
 from deepdojo.go.arena import GtpClient, LocalGtp, elo_difference, gnugo_command, match, own_engine_command
-from deepdojo.go.gtp import GtpEngine, MctsPlayer
-from deepdojo.go.mcts import SearchConfig
+from deepdojo.go.gtp import GtpEngine, MctsPlayer, search_config
 from deepdojo.recipes.context import RunContext
 from deepdojo.recipes.registry import Anchor, recipe
 from deepdojo.report.go_board import plot_board_sequence
@@ -54,7 +53,7 @@ class MctsVsGnugoConfig:
 def run(cfg: MctsVsGnugoConfig, ctx: RunContext) -> dict[str, float]:
     if ctx.quick and cfg.opponent == "random":
         ctx.note("Quick mode: our engine plays a **random GTP player**, not GNU Go (smoke test, not a result).")
-    search = SearchConfig(playouts=cfg.playouts, seconds=cfg.seconds or None)
+    search = search_config("mcts", playouts=cfg.playouts, seconds=cfg.seconds or None)
     player = MctsPlayer(search, seed=ctx.seed)
     budget = f"{cfg.seconds:g} s/move" if cfg.seconds else f"{cfg.playouts} playouts/move"
     ours = LocalGtp(GtpEngine(player, size=cfg.size, komi=cfg.komi), f"deepdojo-mcts ({budget})")
