@@ -55,6 +55,26 @@ def path_tables() -> tuple[np.ndarray, np.ndarray]:
     return dest, cost
 
 
+def walk(dest: np.ndarray, cost: np.ndarray, honey: np.ndarray, place: int, action: int, total: float) -> tuple[int, float, float]:
+    """One step of the bear on a map given as tables (graph and grid versions alike); eats the honey it reaches.
+
+    Args:
+        dest, cost: ``(P, A)`` where each action leads (−1: nowhere) and what it costs.
+        honey: ``(P,)`` honey left per place; the destination's is set to 0 in place.
+        total: the map's total honey (the reward's normaliser).
+
+    Returns:
+        (place after the step, cost paid, reward ``(honey eaten − cost) / total``). An action with
+        no path leaves the bear where it is and costs what `cost` says (the invalid-move penalty).
+    """
+    to = int(dest[place, action])
+    paid = float(cost[place, action])
+    to = place if to < 0 else to
+    reward = (honey[to] - paid) / total
+    honey[to] = 0.0
+    return to, paid, float(reward)
+
+
 class BearEnv(gym.Env):
     """The course notebook's graph version (fully observed honey, local view of the paths).
 
@@ -96,11 +116,7 @@ class BearEnv(gym.Env):
         if not self.action_space.contains(action):
             raise ValueError(f"action must be 0..{N_ACTIONS - 1}, got {action}")
         start = self.position
-        to = int(self.dest[start, action])
-        cost = float(self.cost[start, action])
-        to = start if to < 0 else to  # no such path: stay and pay INVALID_COST
-        reward = (self.honey[to] - cost) / self.total
-        self.honey[to] = 0.0
+        to, cost, reward = walk(self.dest, self.cost, self.honey, start, action, self.total)
         self.position = to
         terminated = bool(to == 0 and not self.honey.any())
         self.last = f"{PLACES[start]} --{action}-> {PLACES[to]} cost {cost:.0f} reward {reward:+.3f}"

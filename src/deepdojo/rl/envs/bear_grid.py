@@ -31,12 +31,12 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from deepdojo.rl.envs.bear import HONEY, INVALID_COST, walk
+
 TERRAIN_COST = np.array([50.0, 100.0, 200.0, 300.0])  # meadow, forest, hills, rocks
 TERRAIN_P = np.array([0.4, 0.3, 0.2, 0.1])  # cheap ground is the most common
 TERRAIN_CHARS = ".:^#"
 TERRAIN_RGB = np.array([[150, 210, 110], [60, 140, 70], [170, 140, 90], [120, 120, 120]], dtype=np.uint8)
-HONEY = 1000.0
-INVALID_COST = 1000.0
 MOVES = np.array([[0, -1], [0, 1], [-1, 0], [1, 0]])  # left, right, up, down as (row, column) offsets
 CHANNELS = ("cost", "honey", "outside", "cave", "visited")
 N_SCALARS = 4  # pots left, cave row offset, cave column offset, time used
@@ -139,12 +139,8 @@ class BearGridEnv(gym.Env):
         if not self.action_space.contains(action):
             raise ValueError(f"action must be an int in 0..{len(MOVES) - 1} (left, right, up, down), got {action!r}")
         action = int(action)
-        start = self.position
-        to = int(self.dest[start, action])
-        cost = float(self.cost[start, action])
-        to = start if to < 0 else to  # off the world: stay and pay INVALID_COST
-        reward = (self.honey[to] - cost) / self.total
-        self.honey[to] = 0.0
+        # off the world: the bear stays and pays INVALID_COST (the cost table holds it)
+        to, cost, reward = walk(self.dest, self.cost, self.honey, self.position, action, self.total)
         self.position = to
         self.visited[to] = True
         self.steps += 1
