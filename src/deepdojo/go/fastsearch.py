@@ -150,18 +150,16 @@ def simulate(root, B, I, S, meta, amaf, path, pat, out, mask, komi, sims, expand
             result = score(B, komi)
         else:
             result = playout(B, komi, amaf, pat, out)
-        winner = 1 if result > 0 else 2
+        black = 1.0 if result > 0 else (0.5 if result == 0 else 0.0)   # a draw (integer komi) is half a win
         for j in range(depth + 1):
             nd = path[j]
             S[V, nd] += 1
-            if I[COLOR, nd] == winner:
-                S[WINS, nd] += 1
+            S[WINS, nd] += black if I[COLOR, nd] == 1 else 1.0 - black
             for i in range(I[CHILD, nd], I[CHILD, nd] + max(I[NCHILD, nd], 0)):
                 m = I[MOVE, i]
                 if m > 0 and amaf[m] == I[COLOR, i]:
                     S[AV, i] += 1
-                    if I[COLOR, i] == winner:
-                        S[AW, i] += 1
+                    S[AW, i] += black if I[COLOR, i] == 1 else 1.0 - black
 
 
 class RaveSearch:
