@@ -1,7 +1,10 @@
-"""Random playouts per second on 9×9 and 19×19: deepdojo's board vs PettingZoo's Go (minigo's go_base).
+"""Random playouts per second on 9×9 and 19×19: deepdojo's boards vs PettingZoo's Go (minigo's go_base).
 
-Both sides play the same light policy: a uniformly random legal move that does not fill the
-player's own eye, pass when there is none, the game ends on two passes. Repeats are interleaved
+The light policy, the same on every side: a uniformly random legal move that does not fill the
+player's own eye, pass when there is none, the game ends on two passes. Ours twice: the pure-Python
+`Board` (`deepdojo.go.playout`, with its capture/escape answer) and the numba-compiled board
+(`deepdojo.go.fastboard`, ``heavy=False``); plus the compiled heavy policy that the engine plays
+(captures, escapes, 3×3 patterns, self-atari rejection), for scale. Repeats are interleaved
 (ours, theirs, ours, ...) so that load from other processes on a shared machine hits both alike;
 medians and their ratio are printed. Also legal-move generation per call on a mid-game position.
 
@@ -42,6 +45,22 @@ def _ours_moves_per_s(size: int, rng: random.Random, seconds: float) -> float:
             b._play_unchecked(p, b.to_play)
             b.moves.append(p)
         n += len(b.moves)
+    return n / (time.perf_counter() - start)
+
+
+def compiled_playouts(size: int, seconds: float, heavy: bool) -> float:
+    """Playouts/s of the numba board (`deepdojo.go.fastboard`) from the empty board."""
+    from deepdojo.go import fastboard as fb
+
+    root = fb.from_board(Board(size, 7.5))
+    B, amaf, out, pat = root.copy(), np.zeros(root.shape[1], np.int64), np.zeros(64, np.int64), fb.pattern_table()
+    fb.seed(0)
+    fb.playout(B, 7.5, amaf, pat, out, heavy)   # compile (or load from the cache) off the clock
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        B[:] = root
+        fb.playout(B, 7.5, amaf, pat, out, heavy)
+        n += 1
     return n / (time.perf_counter() - start)
 
 
@@ -110,16 +129,19 @@ def main() -> None:
     except ImportError:
         raise SystemExit("PettingZoo is needed for the comparison: pip install pettingzoo")
     print(f"# go_speed: {args.repeats} interleaved repeats of {args.seconds:g} s, medians")
-    print("| board | ours playouts/s | PettingZoo playouts/s | ratio | ours moves/s | PettingZoo moves/s | ratio |")
-    print("|---|---|---|---|---|---|---|")
+    print("| board | ours Python playouts/s | ours numba playouts/s | PettingZoo playouts/s | numba / PettingZoo "
+          "| Python / PettingZoo | ours numba heavy playouts/s | ours Python moves/s | PettingZoo moves/s |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
-        ours, theirs = [], []
+        rows = []
         for r in range(args.repeats):
-            ours.append(ours_playouts(size, args.seconds, random.Random(r)))
-            theirs.append(pz_playouts(size, args.seconds, np.random.default_rng(r)))
-        op, om = (statistics.median(x[i] for x in ours) for i in (0, 1))
-        tp, tm = (statistics.median(x[i] for x in theirs) for i in (0, 1))
-        print(f"| {size}x{size} | {op:.0f} | {tp:.1f} | {op / tp:.1f}x | {om:.0f} | {tm:.0f} | {om / tm:.1f}x |", flush=True)
+            py = ours_playouts(size, args.seconds, random.Random(r))
+            light, heavy = compiled_playouts(size, args.seconds, False), compiled_playouts(size, args.seconds, True)
+            pz = pz_playouts(size, args.seconds, np.random.default_rng(r))
+            rows.append((py[0], light, pz[0], heavy, py[1], pz[1]))
+        py, light, pz, heavy, pym, pzm = (statistics.median(x[i] for x in rows) for i in range(6))
+        print(f"| {size}x{size} | {py:.0f} | {light:.0f} | {pz:.1f} | {light / pz:.0f}x | {py / pz:.1f}x | {heavy:.0f} "
+              f"| {pym:.0f} | {pzm:.0f} |", flush=True)
     print("\n| board | ours legal_moves() calls/s | PettingZoo all_legal_moves() calls/s | ratio |")
     print("|---|---|---|---|")
     for size in args.sizes:

@@ -52,6 +52,9 @@ def test_playout_is_a_finished_game_with_a_tromp_taylor_score():
     again = fb.from_board(board)   # same seed, same playout
     fb.seed(3)
     assert fb.playout(again, 7.0, np.zeros_like(amaf), PAT, out) == result
+    light = fb.from_board(board)   # the light policy (benchmarks) also plays to two passes
+    assert fb.playout(light, 7.0, np.zeros_like(amaf), PAT, out, False) == fb.score(light, 7.0)
+    assert light[fb.MISC, fb.PASSES] >= 2
 
 
 def test_playout_policy_captures_the_group_in_atari():

@@ -111,8 +111,7 @@ def is_eye(B, p, color):
     for q in (p - 1, p + 1, p - W, p + W):
         if B[COL, q] != color and B[COL, q] != BORDER:
             return False
-    bad = 0
-    edge = 0
+    bad = edge = 0
     for q in (p - W - 1, p - W + 1, p + W - 1, p + W + 1):
         c = B[COL, q]
         if c == BORDER:
@@ -163,9 +162,7 @@ def _remove(B, r):
         for q in (s - 1, s + 1, s - W, s + W):
             if B[COL, q] == BLACK or B[COL, q] == WHITE:
                 g = B[ROOT, q]
-                B[NLIB, g] += 1
-                B[LSUM, g] += s
-                B[LSQ, g] += s * s
+                B[NLIB, g], B[LSUM, g], B[LSQ, g] = B[NLIB, g] + 1, B[LSUM, g] + s, B[LSQ, g] + s * s
         s = B[NXT, s]
         if s == r:
             break
@@ -341,10 +338,14 @@ def _pick(B, color, out, k, reject):
 
 
 @njit(cache=True)
-def playout_move(B, color, pat, out):
-    """The playout policy's move for `color` (a point, or -1 to pass)."""
+def playout_move(B, color, pat, out, heavy=True):
+    """The playout policy's move for `color` (a point, or -1 to pass).
+
+    ``heavy=False`` keeps only the random non-eye-filling move (the light policy, for benchmarks).
+    """
     W = B[MISC, WIDTH]
     last, last2 = B[MISC, LAST], B[MISC, LAST2]
+    last = last if heavy else 0
     if last > 0 and np.random.random() < P_CAPTURE:
         k = capture_moves(B, color, last, out, 0)
         if last2 > 0:
@@ -367,14 +368,14 @@ def playout_move(B, color, pat, out):
         p = B[EMP, (start + i) % n]
         if is_eye(B, p, color) or not legal(B, p, color):
             continue
-        if np.random.random() < P_REJECT_RANDOM and self_atari(B, p, color):
+        if heavy and np.random.random() < P_REJECT_RANDOM and self_atari(B, p, color):
             continue
         return p
     return -1
 
 
 @njit(cache=True)
-def playout(B, komi, amaf, pat, out):
+def playout(B, komi, amaf, pat, out, heavy=True):
     """Play the policy to the end (two passes) on `B` in place and return the Tromp-Taylor score.
 
     Args:
@@ -383,13 +384,14 @@ def playout(B, komi, amaf, pat, out):
         amaf: ``(n,)`` colours of the first stone played on each point, filled where still 0.
         pat: `pattern_table()`.
         out: a scratch ``int64`` array (≥ 64) for candidate moves.
+        heavy: the heavy policy (captures, escapes, patterns, self-atari rejection) or the light one.
     """
     cap = 3 * B[MISC, BSIZE] * B[MISC, BSIZE]
     for _ in range(cap):
         if B[MISC, PASSES] >= 2:
             break
         color = B[MISC, TOPLAY]
-        p = playout_move(B, color, pat, out)
+        p = playout_move(B, color, pat, out, heavy)
         if p > 0 and amaf[p] == 0:
             amaf[p] = color
         play(B, p, color)
