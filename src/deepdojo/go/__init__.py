@@ -2,6 +2,7 @@
 
 ``board`` (rules, incremental groups, superko, Tromp-Taylor scoring), ``coords`` (GTP/SGF
 coordinates), ``sgf`` (game records), ``playout`` (light rollouts), ``mcts`` (UCT+RAVE and PUCT
-with a pluggable evaluator), ``gtp`` (GTP v2 engine and client), ``arena`` (matches, Elo, round
+with a pluggable evaluator), ``fastboard``/``fastsearch`` (the numba-compiled board, heavy
+playouts and RAVE search that the ``mcts`` engine plays), ``gtp`` (GTP v2 engine and client), ``arena`` (matches, Elo, round
 robins) and ``cli`` (``deepdojo gtp`` and ``deepdojo arena``).
 """

@@ -1,7 +1,10 @@
-"""Our UCT+RAVE Monte-Carlo engine against GNU Go 3.8 on 9×9 (komi 7): win rate, 95% interval, Elo.
+"""Our Monte-Carlo engine (compiled RAVE, heavy playouts) against GNU Go 3.8 on 9×9 (komi 7): win rate, Elo.
 
 Cazenave's course ends with Go engines meeting in tournaments at 2 s of CPU per move; this recipe
-measures the search those networks will plug into against a real opponent. Our engine plays in
+measures the search those networks will plug into against a real opponent. The engine is
+`deepdojo.go.fastsearch` (UCT with RAVE and prior knowledge over MoGo/michi-style heavy playouts,
+compiled with numba); its budget is CPU time (`time.thread_time`), so the result does not depend on
+how loaded the machine is. Our engine plays in
 this process behind the same GTP engine that ``deepdojo gtp`` serves; GNU Go runs as a GTP
 subprocess (``gnugo --mode gtp --level L``; install it with ``apt-get install gnugo``). Colours
 alternate, every game is refereed by our board (positional superko, Tromp-Taylor area scoring,
@@ -33,7 +36,8 @@ class MctsVsGnugoConfig:
     komi: float = 7.0
     """Komi (area scoring)."""
     seconds: float = 2.0
-    """Seconds of search per move (the course's tournament budget); 0 uses `playouts` instead."""
+    """CPU seconds of search per move (the course's tournament budget; the search thread's
+    `time.thread_time`, not the wall clock); 0 uses `playouts` instead."""
     playouts: int = 1000
     """Playouts per move when `seconds` is 0 (a budget independent of the machine's speed)."""
     opponent: str = "gnugo"
