@@ -3,7 +3,7 @@
 "Solved" = the greedy policy averages ≥ 475 over 100 evaluation episodes. Both libraries are
 evaluated by the same function every `--eval-every` env steps and stop at the first solved
 evaluation; the reported wall time is training time only (evaluation time subtracted, it is the
-same code for both). Hyperparameters: RL-Zoo's CartPole-v1 settings for SB3; deepdojo's recipe
+same code for both; a short warm-up run of each library comes first, untimed). Hyperparameters: RL-Zoo's CartPole-v1 settings for SB3; deepdojo's recipe
 defaults (cartpole-dqn, cartpole-ppo). Runs are interleaved (seed by seed, one library after the
 other) so that load from other processes on a shared machine hits both alike.
 
@@ -88,6 +88,8 @@ def run_sb3(algo: str, seed: int, eval_every: int, budget_scale: float) -> dict:
 
     zoo = ZOO[algo]
     kwargs = dict(zoo["kwargs"])
+    if "exploration_fraction" in kwargs:  # a fraction of the budget: keep RL-Zoo's ε decay (8k steps) in absolute steps
+        kwargs["exploration_fraction"] /= budget_scale
     for key in ("learning_rate", "clip_range"):  # RL-Zoo's "lin_x": linear decay from x to 0
         if isinstance(kwargs.get(key), str):
             start = float(kwargs[key].split("_")[1])
@@ -132,6 +134,8 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     results: dict = {}
     for algo in args.algos:
+        for fn in (run_deepdojo, run_sb3):  # warm-up: first-call imports and allocations are not training time
+            fn(algo, 0, 10**9, 0.03)
         rows = {"deepdojo": [], "sb3": []}
         for seed in range(args.seeds):
             for lib, fn in (("deepdojo", run_deepdojo), ("sb3", run_sb3)):

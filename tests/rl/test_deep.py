@@ -39,7 +39,7 @@ def test_ppo_learns_identity_and_is_deterministic():
 
 def test_dqn_learns_identity_and_is_deterministic():
     cfg = DQNConfig(env_id=IDENTITY_ID, total_steps=1500, hidden=(32,), lr=3e-3, gamma=0.5, learning_starts=100,
-                    batch_size=32, target_update=100, eps_fraction=0.5)
+                    batch_size=32, target_update=100, eps_decay_steps=750)
     res = train_dqn(cfg, seed=2)
     assert _score(res.qnet, res.encoder) >= 9.5
     res2 = train_dqn(cfg, seed=2)

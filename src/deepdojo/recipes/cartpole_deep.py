@@ -141,6 +141,22 @@ CARTPOLE_ANCHORS = [Anchor("eval/return", SOLVED, "CartPole-v1 solved: mean ≥ 
 
 @dataclass(frozen=True)
 class ModernDQNConfig(DQNConfig):
+    n_envs: int = 8
+    """CartPoles stepped together (one batched Q forward per step)."""
+    lr: float = 2.3e-3
+    """Adam learning rate (RL-Zoo)."""
+    buffer_size: int = 100_000
+    """Replay capacity (RL-Zoo)."""
+    train_freq: int = 256
+    """Env steps between training rounds (RL-Zoo)."""
+    gradient_steps: int = 64
+    """Gradient steps per round (RL-Zoo: 128; half as many solved every seed in fewer steps here)."""
+    target_update: int = 10
+    """Env steps between target syncs (RL-Zoo): in effect the target is synced after every round."""
+    eps_end: float = 0.04
+    """Final ε (RL-Zoo)."""
+    eps_decay_steps: int = 8_000
+    """Env steps of the linear ε decay (RL-Zoo: 16 % of its 50k budget)."""
     seeds: int = 5
     """Seeds trained one after the other (--seed, --seed+1, ...)."""
     eval_every: int = 5_000
@@ -150,13 +166,18 @@ class ModernDQNConfig(DQNConfig):
 
 
 @recipe("cartpole-dqn", source="deepdojo (modern DQN, Mnih et al. 2015)", config=ModernDQNConfig, anchors=CARTPOLE_ANCHORS,
-        quick={"total_steps": 300, "learning_starts": 64, "batch_size": 32, "seeds": 1, "eval_every": 300,
-               "eval_episodes": 3})
+        quick={"total_steps": 320, "learning_starts": 64, "batch_size": 32, "train_freq": 128, "gradient_steps": 8,
+               "seeds": 1, "eval_every": 320, "eval_episodes": 3})
 def run_dqn(cfg: ModernDQNConfig, ctx: RunContext) -> dict[str, float]:
     """A modern DQN on CartPole-v1: target network, Huber loss, linear ε schedule, replay, gradient clipping.
 
-    Each seed trains until a greedy evaluation over 100 episodes averages ≥ 475 (or the step budget
-    runs out); the best agent is saved.
+    Settings after RL-Zoo's CartPole DQN (lr 2.3e-3, batch 64, γ 0.99, a round of gradient steps
+    every 256 env steps with the target synced between rounds, ε 1 → 0.04 over 8,000 steps), but 8
+    CartPoles stepped together in NumPy, a 64-64 network instead of 256-256 and 64 gradient steps
+    per round instead of 128 — it solved every one of seeds 0-4 within 50k steps that way, at a
+    fraction of the compute. The ε schedule and learning start are absolute env steps, so a bigger
+    budget does not change a run. Each seed trains until a greedy evaluation over 100 episodes
+    averages ≥ 475 (or the step budget runs out); the best agent is saved.
     """
     dcfg = DQNConfig(**{f.name: getattr(cfg, f.name) for f in fields(DQNConfig)})
 
@@ -169,6 +190,8 @@ def run_dqn(cfg: ModernDQNConfig, ctx: RunContext) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class CartPolePPOConfig(PPOConfig):
+    anneal_clip: bool = True
+    """Clip range 0.2 → 0 linearly over the budget, as RL-Zoo's ``clip_range: lin_0.2``."""
     seeds: int = 5
     """Seeds trained one after the other (--seed, --seed+1, ...)."""
     eval_every: int = 5_000
@@ -184,7 +207,9 @@ def run_ppo(cfg: CartPolePPOConfig, ctx: RunContext) -> dict[str, float]:
     """PPO on CartPole-v1: clipped objective, GAE, value loss, (optional) entropy bonus, 8 vector envs.
 
     Hyperparameters follow RL-Zoo's CartPole PPO (8 envs × 32 steps, 20 epochs, γ 0.98, λ 0.8,
-    lr 1e-3 annealed). Each seed trains until a greedy evaluation over 100 episodes averages ≥ 475.
+    lr 1e-3 and clip range 0.2 both annealed linearly to 0 over the budget). Each seed trains until
+    a greedy evaluation over 100 episodes averages ≥ 475. The 8 CartPoles are stepped together in
+    NumPy (one batched policy forward per step) and actor and critic share one backward pass.
     """
     pcfg = PPOConfig(**{f.name: getattr(cfg, f.name) for f in fields(PPOConfig)})
 

@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 import deepdojo.rl.envs  # noqa: F401  (import registers deepdojo/Bear-v1 and deepdojo/Identity-v0)
+from deepdojo.rl.cartpole_vec import MAX_STEPS as CARTPOLE_STEPS, SameStepCartPoleVec
 from deepdojo.rl.envs.bear import encode_bear
 
 
@@ -43,8 +44,11 @@ def make_vec(env_id: str, n_envs: int, env_kwargs: dict | None = None) -> gym.ve
     """``n_envs`` copies of `env_id` stepped in lock-step, reset in the same step they finish.
 
     Same-step autoreset puts the true last observation in ``info["final_obs"]`` so that a loop can
-    bootstrap truncated episodes from it.
+    bootstrap truncated episodes from it. Plain CartPole (no `env_kwargs`) gets the NumPy-vectorised
+    `SameStepCartPoleVec` — all poles in one array step instead of a Python loop over env objects.
     """
+    if env_id in CARTPOLE_STEPS and not env_kwargs:
+        return SameStepCartPoleVec(n_envs, max_episode_steps=CARTPOLE_STEPS[env_id])
     return gym.make_vec(env_id, num_envs=n_envs, vectorization_mode="sync",
                         vector_kwargs={"autoreset_mode": gym.vector.AutoresetMode.SAME_STEP}, **(env_kwargs or {}))
 
@@ -138,13 +142,15 @@ def evaluate_policy(act: Callable[[np.ndarray], np.ndarray], env_id: str, n_epis
     Args:
         act: maps a batch of raw observations ``(N, ...)`` to actions ``(N,)``.
         env_id: a registered gymnasium id (its TimeLimit applies).
-        seed: env ``i`` is seeded ``seed + i``, so the same seed gives the same episodes (maps).
+        seed: env ``i`` is seeded ``seed + i`` (the vectorised CartPole: all from `seed`), so the
+            same seed gives the same episodes (maps).
 
     Returns:
         ``(n_episodes,)`` returns of each env's first episode.
     """
     env = make_vec(env_id, n_episodes, env_kwargs)
-    obs, _ = env.reset(seed=[seed + i for i in range(n_episodes)])
+    # one generator for the NumPy-vectorised CartPole, one seed per env object otherwise
+    obs, _ = env.reset(seed=seed if isinstance(env, SameStepCartPoleVec) else [seed + i for i in range(n_episodes)])
     returns = np.zeros(n_episodes)
     running = np.ones(n_episodes, dtype=bool)
     for _ in range(max_steps):

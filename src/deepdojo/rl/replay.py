@@ -1,12 +1,17 @@
-"""Experience replay: a fixed-size ring buffer of transitions in preallocated NumPy arrays."""
+"""Experience replay: a fixed-size ring buffer of transitions in preallocated tensors."""
 from __future__ import annotations
 
 import numpy as np
 import torch
 
+FIELDS = ("obs", "actions", "rewards", "next_obs", "terminated")
+
 
 class ReplayBuffer:
     """Stores ``(obs, action, reward, next_obs, terminated)``; the oldest are overwritten when full.
+
+    Storage is preallocated CPU tensors, so a sampled batch is one index (gather) per field, with
+    no NumPy → torch copy per update.
 
     Args:
         capacity: maximum number of transitions kept.
@@ -14,15 +19,15 @@ class ReplayBuffer:
         obs_dtype: dtype observations are stored in.
     """
 
-    def __init__(self, capacity: int, obs_shape: tuple[int, ...], obs_dtype=np.float32):
+    def __init__(self, capacity: int, obs_shape: tuple[int, ...], obs_dtype: torch.dtype = torch.float32):
         if capacity < 1:
             raise ValueError(f"replay capacity must be >= 1, got {capacity}")
         self.capacity = int(capacity)
-        self.obs = np.zeros((self.capacity, *obs_shape), dtype=obs_dtype)
-        self.next_obs = np.zeros_like(self.obs)
-        self.actions = np.zeros(self.capacity, dtype=np.int64)
-        self.rewards = np.zeros(self.capacity, dtype=np.float32)
-        self.terminated = np.zeros(self.capacity, dtype=np.float32)
+        self.obs = torch.zeros((self.capacity, *obs_shape), dtype=obs_dtype)
+        self.next_obs = torch.zeros_like(self.obs)
+        self.actions = torch.zeros(self.capacity, dtype=torch.int64)
+        self.rewards = torch.zeros(self.capacity)
+        self.terminated = torch.zeros(self.capacity)
         self.pos = 0
         self.size = 0
 
@@ -31,25 +36,32 @@ class ReplayBuffer:
 
     def add(self, obs, action, reward, next_obs, terminated) -> None:
         """Append a batch of ``n`` transitions (leading dimension n, one per vector env)."""
-        obs = np.asarray(obs).reshape(-1, *self.obs.shape[1:])
+        obs = torch.as_tensor(np.asarray(obs), dtype=self.obs.dtype).reshape(-1, *self.obs.shape[1:])
         n = len(obs)
-        idx = (self.pos + np.arange(n)) % self.capacity  # wraps around: oldest overwritten
-        self.obs[idx] = obs
-        self.next_obs[idx] = np.asarray(next_obs).reshape(obs.shape)
-        self.actions[idx] = np.asarray(action).reshape(n)
-        self.rewards[idx] = np.asarray(reward).reshape(n)
-        self.terminated[idx] = np.asarray(terminated).reshape(n)
+        if self.pos + n <= self.capacity:  # the common case: one contiguous slice, no index tensor
+            where: slice | torch.Tensor = slice(self.pos, self.pos + n)
+        else:  # wraps around: the oldest are overwritten
+            where = (self.pos + torch.arange(n)) % self.capacity
+        self.obs[where] = obs
+        self.next_obs[where] = torch.as_tensor(np.asarray(next_obs), dtype=self.obs.dtype).reshape(obs.shape)
+        self.actions[where] = torch.as_tensor(np.asarray(action).reshape(n), dtype=torch.int64)
+        self.rewards[where] = torch.as_tensor(np.asarray(reward, dtype=np.float32).reshape(n))
+        self.terminated[where] = torch.as_tensor(np.asarray(terminated, dtype=np.float32).reshape(n))
         self.pos = int((self.pos + n) % self.capacity)
         self.size = min(self.size + n, self.capacity)
 
-    def sample(self, batch_size: int, rng: np.random.Generator, device: torch.device | str = "cpu") -> dict[str, torch.Tensor]:
-        """Uniformly sample `batch_size` stored transitions (with replacement) as tensors.
+    def sample(self, batch_size: int | tuple[int, ...], rng: np.random.Generator) -> dict[str, torch.Tensor]:
+        """Uniformly sample stored transitions (with replacement) as tensors.
+
+        Args:
+            batch_size: ``B``, or a shape such as ``(G, B)`` to draw G batches in one go.
+            rng: the generator that picks the indices (so a seed fixes the batches).
 
         Returns:
-            ``{"obs": (B, *obs), "actions": (B,), "rewards": (B,), "next_obs": (B, *obs), "terminated": (B,)}``.
+            ``{"obs": (*shape, *obs), "actions": (*shape,), "rewards": (*shape,), "next_obs": (*shape, *obs),
+            "terminated": (*shape,)}`` with ``shape`` = `batch_size`.
         """
         if self.size == 0:
             raise ValueError("cannot sample from an empty replay buffer; add transitions first")
-        idx = rng.integers(0, self.size, size=batch_size)
-        return {k: torch.as_tensor(getattr(self, k)[idx], device=device)
-                for k in ("obs", "actions", "rewards", "next_obs", "terminated")}
+        idx = torch.from_numpy(rng.integers(0, self.size, size=batch_size))
+        return {k: getattr(self, k)[idx] for k in FIELDS}
