@@ -33,6 +33,7 @@ class GridMapConfig:
     """Steps before an episode is cut (optimal routes take ~18 on the 6 × 6 default)."""
 
     def env_kwargs(self) -> dict:
+        """The map's constructor arguments for `BearGridEnv` (stored with the saved agent for `play`)."""
         return {"size": self.size, "n_pots": self.n_pots, "view": self.view, "max_steps": self.max_steps}
 
 
