@@ -143,3 +143,19 @@ def test_rave_search_passes_when_the_game_is_won_and_respects_superko():
     search = RaveSearch(search_config("mcts", playouts=100), seed=0)
     assert search.search(ko) != ko.parse_gtp("B2")
     assert ko.parse_gtp("B2") not in [m for m, _, _ in search.root_stats()]
+
+
+def test_fast_play_stops_a_decided_search_early():
+    won = Board.from_ascii("""
+        . X . O .
+        X X X O O
+        . X X O .
+        X X O O O
+        . X O . O
+    """, komi=-1.5, to_play=BLACK)
+    won.play(PASS, WHITE)
+    won.to_play = BLACK
+    search = RaveSearch(search_config("mcts", seconds=2.0), seed=0)
+    cpu = time.thread_time()
+    assert search.search(won) == PASS
+    assert time.thread_time() - cpu < 1.0   # 95% won after 5% of the budget: no need for 2 s

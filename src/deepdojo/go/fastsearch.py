@@ -11,7 +11,10 @@ distance to the last move, edge moves in empty areas discouraged, self-ataris di
 The pure-Python `Board` stays the referee: the root's children exclude superko-illegal moves, the
 tree below keeps simple ko. The tree is rebuilt for every move (a fresh search is cheap next to
 the thousands of playouts a move gets). A ``seconds`` budget counts this thread's CPU time
-(`time.thread_time`), so that the engine's strength does not depend on the machine's load.
+(`time.thread_time`), so that the engine's strength does not depend on the machine's load; as in
+michi, a timed search stops early when the best move's win rate is at least 95% after 5% of the
+budget or 80% after 20% (`FAST_PLAY`: decided positions, mostly won endgames, need no 2 s).
+A ``playouts`` budget always runs in full (reproducible).
 """
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ MOVE, COLOR, CHILD, NCHILD = range(4)        # int rows of the tree
 V, WINS, PV, PW, AV, AW = range(6)           # float rows of the tree
 PRIOR_CAPTURE_ONE, PRIOR_CAPTURE_MANY, PRIOR_PATTERN, PRIOR_EMPTY_AREA, PRIOR_SELF_ATARI = 15.0, 30.0, 10.0, 10.0, 10.0
 PRIOR_DISTANCE = (0.0, 24.0, 22.0, 8.0)      # by Manhattan distance to the last move (michi's CFG prior)
+FAST_PLAY = ((0.05, 0.95), (0.2, 0.8))       # (share of the time budget spent, win rate) that ends a search
 
 
 @njit(cache=True)
@@ -213,12 +217,24 @@ class RaveSearch:
             while done == 0 or time.thread_time() - start < seconds:
                 simulate(*args, 32, *tail)
                 done += 32
+                if self._decided((time.thread_time() - start) / seconds):
+                    break
         self.last_playouts = done
         c0, k = int(I[CHILD, 0]), max(int(I[NCHILD, 0]), 0)
         kids = range(c0, c0 + k)
         self._root_children = sorted(((int(I[MOVE, i]) if I[MOVE, i] > 0 else PASS, int(S[V, i]),
                                        float(S[WINS, i] / S[V, i]) if S[V, i] else 0.5) for i in kids),
                                      key=lambda t: (-t[1], -t[2]))
+
+    def _decided(self, spent: float) -> bool:
+        """Fast play (michi's): stop early when the most visited move's win rate is clear enough."""
+        c0, k = int(self.I[CHILD, 0]), int(self.I[NCHILD, 0])
+        if k <= 0 or spent < FAST_PLAY[0][0]:
+            return False
+        visits = self.S[V, c0:c0 + k]
+        i = c0 + int(np.argmax(visits))
+        q = self.S[WINS, i] / max(self.S[V, i], 1.0)
+        return any(spent >= frac and q >= thr for frac, thr in FAST_PLAY)
 
     def search(self, board: Board) -> int:
         """Search from `board` and return a point, PASS or RESIGN (-2)."""
