@@ -14,7 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from deepdojo.rl.common import EpisodeTracker, single_threaded, encode, encoded_size, encoder_for, final_observations, make_vec, mlp
+from deepdojo.rl.common import (EpisodeTracker, TinyAdam, encode, encoded_size, encoder_for, final_observations,
+                                make_vec, mlp, single_threaded)
 from deepdojo.rl.replay import ReplayBuffer
 
 
@@ -83,9 +84,7 @@ def train_dqn(cfg: DQNConfig, seed: int, *, log: Callable[..., None] | None = No
     qnet = mlp([n_in, *cfg.hidden, n_act])
     target = mlp([n_in, *cfg.hidden, n_act]) if cfg.target_update else qnet
     target.load_state_dict(qnet.state_dict())
-    # fused Adam: one kernel for all parameters instead of ~10 small ops per tensor (tiny nets are op-bound)
-    opt = torch.optim.Adam(qnet.parameters(), lr=cfg.lr, fused=True)
-    params = list(qnet.parameters())
+    opt = TinyAdam(qnet.parameters(), lr=cfg.lr)  # torch's fused Adam kernel without its per-step Python overhead
     buffer = ReplayBuffer(cfg.buffer_size, (n_in,))
     tracker = EpisodeTracker(N)
     returns: list[float] = []
@@ -126,7 +125,7 @@ def train_dqn(cfg: DQNConfig, seed: int, *, log: Callable[..., None] | None = No
         # -- learn: a round of `gradient_steps` updates every `train_freq` env steps ---------------
         if step >= next_train and len(buffer) >= cfg.batch_size:
             next_train += cfg.train_freq * max(1, (step - next_train) // cfg.train_freq + 1)
-            loss, q = _train_round(qnet, target, opt, params, buffer, rng, cfg)
+            loss, q = _train_round(qnet, target, opt, buffer, rng, cfg)
             updates += cfg.gradient_steps
             if cfg.eps_schedule == "exp":
                 eps = max(cfg.eps_end, eps * cfg.eps_factor ** cfg.gradient_steps)
@@ -144,8 +143,8 @@ def train_dqn(cfg: DQNConfig, seed: int, *, log: Callable[..., None] | None = No
     return DQNResult(qnet, encoder, returns, lengths, step)
 
 
-def _train_round(qnet: nn.Module, target: nn.Module, opt: torch.optim.Optimizer, params: list[torch.Tensor],
-                 buffer: ReplayBuffer, rng: np.random.Generator, cfg: DQNConfig) -> tuple[torch.Tensor, torch.Tensor]:
+def _train_round(qnet: nn.Module, target: nn.Module, opt: TinyAdam, buffer: ReplayBuffer, rng: np.random.Generator,
+                 cfg: DQNConfig) -> tuple[torch.Tensor, torch.Tensor]:
     """`cfg.gradient_steps` TD updates on fresh replay batches; returns the last (loss, Q(s, a)).
 
     With a separate target network (fixed during the round) all batches are drawn at once and their
@@ -166,8 +165,8 @@ def _train_round(qnet: nn.Module, target: nn.Module, opt: torch.optim.Optimizer,
         y = y_all[g] if y_all is not None else td_target(slice(g, g + 1))[0]  # (B,)
         q = qnet(b["obs"][g]).gather(1, b["actions"][g, :, None]).squeeze(1)  # (B,)
         loss = F.smooth_l1_loss(q, y) if cfg.loss == "huber" else F.mse_loss(q, y)
-        opt.zero_grad(set_to_none=True)
+        opt.zero_grad()
         loss.backward()
-        nn.utils.clip_grad_norm_(params, cfg.max_grad_norm, foreach=True)
+        nn.utils.clip_grad_norm_(opt.params, cfg.max_grad_norm, foreach=True)
         opt.step()
     return loss, q

@@ -9,9 +9,11 @@ from typing import Callable
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
-from deepdojo.rl.common import EpisodeTracker, single_threaded, encode, encoded_size, encoder_for, make_vec, mlp
+from deepdojo.rl.common import (EpisodeTracker, TinyAdam, encode, encoded_size, encoder_for, make_vec, mlp,
+                                single_threaded)
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,27 @@ class ActorCritic(nn.Module):
         super().__init__()
         self.actor = mlp([n_in, *hidden, n_actions], nn.Tanh, out_gain=0.01)
         self.critic = mlp([n_in, *hidden, 1], nn.Tanh, out_gain=1.0)
+        # the Linear layers in order, for a forward pass without per-module call overhead (a plain
+        # list, so nothing is registered twice)
+        self._actor_layers = [m for m in self.actor if isinstance(m, nn.Linear)]
+        self._critic_layers = [m for m in self.critic if isinstance(m, nn.Linear)]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.actor(x)  # (B, A) logits
+        return _tanh_mlp(self._actor_layers, x)  # (B, A) logits
 
     def value(self, x: torch.Tensor) -> torch.Tensor:
-        return self.critic(x).squeeze(-1)  # (B,)
+        return _tanh_mlp(self._critic_layers, x).squeeze(-1)  # (B,)
+
+
+def _tanh_mlp(layers: list[nn.Linear], x: torch.Tensor) -> torch.Tensor:
+    """What ``nn.Sequential(Linear, Tanh, ..., Linear)`` computes, calling the ops directly.
+
+    Tiny networks are bound by per-call overhead; skipping ``Module.__call__`` (hooks, dispatch) for
+    every layer is a measurable share of a PPO update here.
+    """
+    for layer in layers[:-1]:
+        x = torch.tanh(F.linear(x, layer.weight, layer.bias))
+    return F.linear(x, layers[-1].weight, layers[-1].bias)
 
 
 def compute_gae(rewards: torch.Tensor, values: torch.Tensor, next_values: torch.Tensor, dones: torch.Tensor,
@@ -69,13 +86,16 @@ def compute_gae(rewards: torch.Tensor, values: torch.Tensor, next_values: torch.
     Returns:
         (advantages, returns), both ``(T, N)``; returns = advantages + values.
     """
-    adv = torch.zeros_like(rewards)
-    running = torch.zeros_like(rewards[0])
-    for t in reversed(range(rewards.shape[0])):
-        delta = rewards[t] + gamma * next_values[t] - values[t]
-        running = delta + gamma * lam * (1.0 - dones[t]) * running
+    # all TD errors at once; only the backward accumulation is a loop over T (NumPy: ~1 µs per op)
+    delta = (rewards + gamma * next_values - values).numpy()  # (T, N)
+    decay = (gamma * lam * (1.0 - dones)).numpy()  # (T, N)
+    adv = np.empty_like(delta)
+    running = np.zeros_like(delta[0])
+    for t in reversed(range(len(delta))):
+        running = delta[t] + decay[t] * running
         adv[t] = running
-    return adv, adv + values
+    adv_t = torch.from_numpy(adv)
+    return adv_t, adv_t + values
 
 
 @single_threaded
@@ -101,35 +121,34 @@ def train_ppo(cfg: PPOConfig, seed: int, *, log: Callable[..., None] | None = No
     encoder = encoder_for(cfg.env_id, space)
     n_in, n_act = encoded_size(encoder, space), int(env.single_action_space.n)
     agent = ActorCritic(n_in, n_act, cfg.hidden)
-    # fused Adam: one kernel for all parameters instead of ~10 small ops per tensor (tiny nets are op-bound)
-    opt = torch.optim.Adam(agent.parameters(), lr=cfg.lr, eps=1e-5, fused=True)
+    opt = TinyAdam(agent.parameters(), lr=cfg.lr, eps=1e-5)
     T, N = cfg.n_steps, cfg.n_envs
-    obs_b = torch.zeros(T, N, n_in)
+    obs_b = torch.zeros(T + 1, N, n_in)  # row T: the observation after the rollout (to bootstrap from)
     act_b = torch.zeros(T, N, dtype=torch.long)
-    logp_b, rew_b, val_b, nval_b, done_b = (torch.zeros(T, N) for _ in range(5))
+    rew_b, done_b = np.zeros((T, N), np.float32), np.zeros((T, N), np.float32)
+    nval_b = torch.zeros(T, N)  # V(final obs) where an episode was truncated at step t, else 0
     tracker = EpisodeTracker(N)
     returns: list[float] = []
     kl_coef = cfg.kl_coef
     obs, _ = env.reset(seed=seed)
-    x = torch.as_tensor(encode(encoder, obs, space))  # (N, F)
+    obs_b[0] = torch.from_numpy(encode(encoder, obs, space))  # (N, F)
     iterations = max(1, cfg.total_steps // (T * N))
     step, next_eval = 0, eval_every
     for it in range(iterations):
         frac = 1.0 - it / iterations  # RL-Zoo's "lin_x" schedules: x × remaining fraction of the budget
         if cfg.anneal_lr:
-            opt.param_groups[0]["lr"] = cfg.lr * frac
+            opt.lr = cfg.lr * frac
         clip = cfg.clip_coef * frac if cfg.anneal_clip else cfg.clip_coef
-        # -- rollout: one batched forward for all envs per step, no autograd -----------------------
+        # -- rollout: per step only the policy forward (all envs at once) and the env step ------------
+        gumbel = gumbel_noise((T, N, n_act))  # sampling noise for the whole rollout in one draw
         for t in range(T):
             with torch.no_grad():
-                logits, value = agent(x), agent.value(x)  # (N, A), (N,)
-                action = sample_categorical(logits)  # (N,)
-                logp_b[t] = log_prob(logits, action)
-            obs_b[t], act_b[t], val_b[t] = x, action, value
+                action = (agent(obs_b[t]) + gumbel[t]).argmax(-1)  # (N,) ~ softmax(logits) (Gumbel-max)
+            act_b[t] = action
             obs, reward, term, trunc, info = env.step(action.numpy())
             done = term | trunc
-            x = torch.as_tensor(encode(encoder, obs, space))
-            rew_b[t], done_b[t] = torch.from_numpy(reward.astype(np.float32)), torch.from_numpy(done.astype(np.float32))
+            obs_b[t + 1] = torch.from_numpy(encode(encoder, obs, space))
+            rew_b[t], done_b[t] = reward, done
             idx = np.flatnonzero(trunc & ~term)  # cut by the time limit, not ended by the env itself
             if len(idx):  # bootstrap those episodes from the observation they really ended in
                 final = torch.as_tensor(encode(encoder, np.stack([info["final_obs"][i] for i in idx]), space))
@@ -143,14 +162,21 @@ def train_ppo(cfg: PPOConfig, seed: int, *, log: Callable[..., None] | None = No
                         log({"rollout/return": ret, "rollout/length": length}, step=step, episode=len(returns))
             else:
                 tracker.step(reward, done)
-        # V(next state): from the rollout itself where the episode went on; 0 where it terminated and
-        # V(final obs) where it was truncated (both already in nval_b, which starts each rollout at 0).
+        # -- values and log-probs of the whole rollout in one batched pass: the weights did not change
+        # during the rollout, so this equals computing them step by step, with 2 forwards instead of 2T.
         with torch.no_grad():
-            nval_b[:-1] = torch.where(done_b[:-1].bool(), nval_b[:-1], val_b[1:])
-            nval_b[-1] = torch.where(done_b[-1].bool(), nval_b[-1], agent.value(x))
-        adv, ret_b = compute_gae(rew_b, val_b, nval_b, done_b, cfg.gamma, cfg.gae_lambda)
-        stats = _update(agent, opt, cfg, clip, kl_coef, obs_b.reshape(T * N, -1), act_b.reshape(-1), logp_b.reshape(-1),
+            flat = obs_b.reshape((T + 1) * N, -1)  # ((T+1)·N, F)
+            values = agent.value(flat).reshape(T + 1, N)  # V(s_0) ... V(s_T)
+            old_logp = log_prob(agent(flat[:T * N]), act_b.reshape(-1))  # (T·N,)
+        dones = torch.from_numpy(done_b)
+        # V(next state): the rollout's own next value where the episode went on; 0 where it terminated
+        # and V(final obs) where it was truncated (both in nval_b).
+        next_values = torch.where(dones.bool(), nval_b, values[1:])
+        adv, ret_b = compute_gae(torch.from_numpy(rew_b), values[:-1], next_values, dones, cfg.gamma, cfg.gae_lambda)
+        stats = _update(agent, opt, cfg, clip, kl_coef, obs_b[:T].reshape(T * N, -1), act_b.reshape(-1), old_logp,
                         adv.reshape(-1), ret_b.reshape(-1))
+        obs_b[0] = obs_b[T]  # the next rollout starts where this one ended
+        nval_b.zero_()
         if cfg.kl_target > 0:  # adaptive KL penalty (tf-agents / PPO paper §4)
             kl_coef = kl_coef * 2 if stats["losses/approx_kl"] > 1.5 * cfg.kl_target else kl_coef
             kl_coef = kl_coef / 2 if stats["losses/approx_kl"] < cfg.kl_target / 1.5 else kl_coef
@@ -167,20 +193,13 @@ def train_ppo(cfg: PPOConfig, seed: int, *, log: Callable[..., None] | None = No
     return agent, encoder, returns
 
 
-def sample_categorical(logits: torch.Tensor) -> torch.Tensor:
-    """One action per row drawn from ``softmax(logits)`` by the Gumbel-max trick.
+def gumbel_noise(shape: tuple[int, ...]) -> torch.Tensor:
+    """Standard Gumbel noise: ``argmax(logits + noise)`` is an exact sample of ``softmax(logits)``.
 
-    ``argmax(logits + Gumbel noise)`` is an exact categorical sample; it costs a few tensor ops,
-    far less than building a ``torch.distributions.Categorical`` every env step.
-
-    Args:
-        logits: ``(B, A)`` unnormalised log-probabilities.
-
-    Returns:
-        ``(B,)`` int64 actions.
+    Drawing it for a whole rollout at once costs a few tensor ops, far less than building a
+    ``torch.distributions.Categorical`` every env step.
     """
-    gumbel = -torch.empty_like(logits).exponential_().log()  # (B, A); -log(Exp(1)) ~ Gumbel(0, 1)
-    return (logits + gumbel).argmax(-1)
+    return -torch.empty(shape).exponential_().log()  # -log(Exp(1)) ~ Gumbel(0, 1)
 
 
 def log_prob(logits: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
@@ -188,16 +207,16 @@ def log_prob(logits: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
     return torch.log_softmax(logits, -1).gather(1, actions[:, None]).squeeze(1)
 
 
-def _update(agent: ActorCritic, opt: torch.optim.Optimizer, cfg: PPOConfig, clip: float, kl_coef: float,
+@torch.no_grad()
+def _update(agent: ActorCritic, opt: TinyAdam, cfg: PPOConfig, clip: float, kl_coef: float,
             obs: torch.Tensor, actions: torch.Tensor, old_logp: torch.Tensor, adv: torch.Tensor,
             returns: torch.Tensor) -> dict[str, float]:
     """`cfg.n_epochs` passes of shuffled minibatch updates over one flattened rollout ``(T·N, ...)``.
 
-    Actor and critic losses are summed into one backward pass. Returns the last minibatch's losses.
+    Returns the last minibatch's losses.
     """
     n = len(obs)
     mb = max(1, n // cfg.n_minibatches)
-    params = list(agent.parameters())
     if mb >= n and cfg.norm_adv and n > 1:  # one minibatch = the whole rollout: normalise once, not every epoch
         adv = (adv - adv.mean()) / (adv.std() + 1e-8)
     for _ in range(cfg.n_epochs):
@@ -208,30 +227,82 @@ def _update(agent: ActorCritic, opt: torch.optim.Optimizer, cfg: PPOConfig, clip
             else:
                 i = perm[start:start + mb]
                 o, act, old, a, r = obs[i], actions[i], old_logp[i], adv[i], returns[i]
-            logits = agent(o)  # (B, A)
-            log_probs = torch.log_softmax(logits, -1)  # (B, A)
-            log_ratio = log_probs.gather(1, act[:, None]).squeeze(1) - old  # (B,)
-            ratio = log_ratio.exp()
-            if cfg.norm_adv and len(a) > 1 and perm is not None:
-                a = (a - a.mean()) / (a.std() + 1e-8)
-            if clip > 0:
-                pg_loss = -torch.min(ratio * a, ratio.clamp(1 - clip, 1 + clip) * a).mean()
-            else:
-                pg_loss = -(ratio * a).mean()
-            v_loss = 0.5 * (agent.value(o) - r).pow(2).mean()
-            loss = pg_loss + cfg.vf_coef * v_loss
-            if kl_coef > 0:
-                approx_kl = ((ratio - 1) - log_ratio).mean()  # unbiased, non-negative KL(old || new) estimate
-                loss = loss + kl_coef * approx_kl
-            if cfg.ent_coef > 0:
-                entropy = -(log_probs.exp() * log_probs).sum(-1).mean()
-                loss = loss - cfg.ent_coef * entropy
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            nn.utils.clip_grad_norm_(params, cfg.max_grad_norm, foreach=True)
+                if cfg.norm_adv and len(a) > 1:
+                    a = (a - a.mean()) / (a.std() + 1e-8)
+            stats = ppo_gradients(agent, o, act, old, a, r, clip=clip, kl_coef=kl_coef, ent_coef=cfg.ent_coef,
+                                  vf_coef=cfg.vf_coef)
+            nn.utils.clip_grad_norm_(opt.params, cfg.max_grad_norm, foreach=True)
             opt.step()
-    with torch.no_grad():  # diagnostics of the last minibatch, off the autograd graph
-        approx_kl = ((ratio - 1) - log_ratio).mean()
-        entropy = -(log_probs.exp() * log_probs).sum(-1).mean()
-    return {"losses/policy_loss": pg_loss.item(), "losses/value_loss": v_loss.item(),
-            "losses/entropy": entropy.item(), "losses/approx_kl": approx_kl.item()}
+    return {k: v.item() for k, v in stats.items()}
+
+
+@torch.no_grad()
+def ppo_gradients(agent: ActorCritic, obs: torch.Tensor, actions: torch.Tensor, old_logp: torch.Tensor,
+                  adv: torch.Tensor, returns: torch.Tensor, *, clip: float, kl_coef: float = 0.0,
+                  ent_coef: float = 0.0, vf_coef: float = 0.5) -> dict[str, torch.Tensor]:
+    """Set ``.grad`` of every agent parameter to the gradient of the PPO loss on one minibatch.
+
+    loss = −mean(min(ρ·A, clip(ρ, 1±ε)·A))  (or −mean(ρ·A) when `clip` is 0)
+           + kl_coef · mean((ρ − 1) − log ρ) + vf_coef · ½ · mean((V − R)²) − ent_coef · mean(H),
+    with ρ = π(a|s) / π_old(a|s). The gradients are written out by hand — softmax and tanh-MLP
+    backprop, a dozen matrix products — instead of autograd: for networks this small the graph
+    bookkeeping costs more than the arithmetic (~30 % of an update here). tests/rl/test_deep.py
+    checks them against autograd.
+
+    Args:
+        obs: ``(B, F)``; actions, old_logp, adv (already normalised), returns: ``(B,)``.
+
+    Returns:
+        The loss terms (0-d tensors): ``losses/policy_loss``, ``losses/value_loss``,
+        ``losses/entropy``, ``losses/approx_kl``.
+    """
+    B = len(obs)
+    logits, actor_in = _forward(agent._actor_layers, obs)  # (B, A)
+    values, critic_in = _forward(agent._critic_layers, obs)  # (B, 1)
+    log_probs = torch.log_softmax(logits, -1)  # (B, A)
+    probs = log_probs.exp()
+    log_ratio = log_probs.gather(1, actions[:, None]).squeeze(1) - old_logp  # (B,)
+    ratio = log_ratio.exp()
+    surrogate = ratio * adv
+    if clip > 0:
+        clipped = ratio.clamp(1 - clip, 1 + clip) * adv
+        # min() passes the gradient only where the unclipped term is the smaller one (else clip(ρ) is flat)
+        g_logp = -surrogate * (surrogate <= clipped)  # dloss/dlog π(a|s) = dloss/dρ · ρ
+        pg_loss = -torch.minimum(surrogate, clipped).mean()
+    else:
+        g_logp = -surrogate
+        pg_loss = -surrogate.mean()
+    if kl_coef > 0:
+        g_logp = g_logp + kl_coef * (ratio - 1)  # d/dlog ρ of (ρ − 1) − log ρ
+    g_logp = g_logp / B  # (B,)
+    # d log softmax(z)_a / dz = onehot(a) − softmax(z)
+    g_logits = -probs * g_logp[:, None]  # (B, A)
+    g_logits.scatter_add_(1, actions[:, None], g_logp[:, None])
+    entropy_rows = -(probs * log_probs).sum(-1, keepdim=True)  # (B, 1)
+    if ent_coef > 0:  # dH/dz = −p·(log p + H), and the loss has −ent_coef·H
+        g_logits += (ent_coef / B) * probs * (log_probs + entropy_rows)
+    g_values = (vf_coef / B) * (values - returns[:, None])  # (B, 1)
+    _backward(agent._actor_layers, actor_in, g_logits)
+    _backward(agent._critic_layers, critic_in, g_values)
+    return {"losses/policy_loss": pg_loss, "losses/value_loss": 0.5 * (values.squeeze(1) - returns).pow(2).mean(),
+            "losses/entropy": entropy_rows.mean(), "losses/approx_kl": ((ratio - 1) - log_ratio).mean()}
+
+
+def _forward(layers: list[nn.Linear], x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """A tanh MLP's output and the input of each of its layers (what `_backward` needs)."""
+    inputs = [x]
+    for layer in layers[:-1]:
+        x = torch.addmm(layer.bias, x, layer.weight.t()).tanh_()  # (B, out)
+        inputs.append(x)
+    return torch.addmm(layers[-1].bias, x, layers[-1].weight.t()), inputs
+
+
+def _backward(layers: list[nn.Linear], inputs: list[torch.Tensor], grad_out: torch.Tensor) -> None:
+    """Backpropagate ``grad_out`` = dloss/doutput ``(B, out)`` through a tanh MLP into ``.grad``."""
+    g = grad_out
+    for i in range(len(layers) - 1, -1, -1):
+        layer, x = layers[i], inputs[i]
+        layer.weight.grad = g.t() @ x  # (out, in)
+        layer.bias.grad = g.sum(0)
+        if i:  # into the previous layer's pre-activation: tanh' = 1 − tanh²
+            g = (g @ layer.weight) * (1 - x * x)
