@@ -109,6 +109,18 @@ def test_tiny_adam_matches_torch_adam():
             opt.step()
     for p, q in zip(a.parameters(), b.parameters()):
         torch.testing.assert_close(p, q)
+    for max_norm in (1e-3, 1e3):  # clipping active, then not
+        for net in (a, b):
+            net.zero_grad()
+            net(torch.randn(8, 3)).pow(2).sum().backward()
+        ref_a = [p.grad.clone() for p in a.parameters()]
+        before = torch.nn.utils.clip_grad_norm_(b.parameters(), max_norm)  # reference on b, same grads shape
+        ours_norm = ours.clip_grad_norm(max_norm)
+        assert ours_norm.item() == pytest.approx(torch.linalg.vector_norm(torch.stack([g.norm() for g in ref_a])).item())
+        scale = min(1.0, max_norm / (ours_norm.item() + 1e-6))
+        for p, g in zip(a.parameters(), ref_a):
+            torch.testing.assert_close(p.grad, g * scale)
+        assert before.item() > 0
     with pytest.raises(RuntimeError, match="no gradient"):
         ours.zero_grad()
         ours.step()

@@ -5,7 +5,10 @@ loop over envs), but it resets a finished env on the *next* ``step`` call and re
 transition there (reward 0, action ignored). The RL loops here expect gymnasium's same-step
 convention instead — a finished env is reset inside the step that ended it, its true last
 observation is in ``info["final_obs"]`` — so that every step is a real transition and the env-step
-counts match single-env gymnasium (and Stable-Baselines3). This class converts one into the other.
+counts match single-env gymnasium (and Stable-Baselines3). This class keeps the parent's constants,
+spaces, seeding and reset, and steps the same equations itself with the same-step convention (and
+without the parent's per-call action-space check, a third of its cost); a test checks it against
+gymnasium's CartPole-v1 step for step.
 """
 from __future__ import annotations
 
@@ -38,7 +41,22 @@ class SameStepCartPoleVec(CartPoleVectorEnv):
             ``info["final_obs"]`` (N, 4) holds the observation it ended in (``info["_final_obs"]``
             marks those rows).
         """
-        obs, reward, term, trunc, _ = super().step(np.asarray(action, dtype=np.int64))
+        # gymnasium's CartPole equations (Euler), for all envs at once; state rows: x, ẋ, θ, θ̇ — (4, N)
+        x, x_dot, theta, theta_dot = self.state
+        force = np.where(np.asarray(action) == 1, self.force_mag, -self.force_mag)
+        cos, sin = np.cos(theta), np.sin(theta)
+        temp = (force + self.polemass_length * theta_dot * theta_dot * sin) / self.total_mass
+        theta_acc = (self.gravity * sin - cos * temp) / (
+            self.length * (4.0 / 3.0 - self.masspole * cos * cos / self.total_mass))
+        x_acc = temp - self.polemass_length * theta_acc * cos / self.total_mass
+        self.state = np.stack((x + self.tau * x_dot, x_dot + self.tau * x_acc,
+                               theta + self.tau * theta_dot, theta_dot + self.tau * theta_acc))
+        x, theta = self.state[0], self.state[2]
+        term = (np.abs(x) > self.x_threshold) | (np.abs(theta) > self.theta_threshold_radians)
+        self.steps += 1
+        trunc = self.steps >= self.max_episode_steps
+        reward = np.ones(self.num_envs, dtype=np.float32)
+        obs = self.state.T.astype(np.float32)  # (N, 4)
         done = term | trunc
         if not done.any():
             return obs, reward, term, trunc, {}
@@ -46,6 +64,5 @@ class SameStepCartPoleVec(CartPoleVectorEnv):
         n = int(done.sum())
         self.state[:, done] = self.np_random.uniform(low=self.low, high=self.high, size=(4, n))  # (4, n) fresh starts
         self.steps[done] = 0
-        self.prev_done[:] = False  # already reset here: the parent must not reset them again next step
         obs[done] = self.state[:, done].T.astype(np.float32)
         return obs, reward, term, trunc, info

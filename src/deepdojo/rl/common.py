@@ -142,6 +142,15 @@ class TinyAdam:
             p.grad = None
 
     @torch.no_grad()
+    def clip_grad_norm(self, max_norm: float) -> torch.Tensor:
+        """Scale all gradients so that their joint L2 norm is at most `max_norm` (as
+        `torch.nn.utils.clip_grad_norm_`, without its per-call device grouping); returns the norm before."""
+        grads = [p.grad for p in self.params]
+        total = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
+        torch._foreach_mul_(grads, (max_norm / (total + 1e-6)).clamp_(max=1.0))
+        return total
+
+    @torch.no_grad()
     def step(self) -> None:
         grads = [p.grad for p in self.params]
         if any(g is None for g in grads):

@@ -167,6 +167,6 @@ def _train_round(qnet: nn.Module, target: nn.Module, opt: TinyAdam, buffer: Repl
         loss = F.smooth_l1_loss(q, y) if cfg.loss == "huber" else F.mse_loss(q, y)
         opt.zero_grad()
         loss.backward()
-        nn.utils.clip_grad_norm_(opt.params, cfg.max_grad_norm, foreach=True)
+        opt.clip_grad_norm(cfg.max_grad_norm)
         opt.step()
     return loss, q

@@ -219,9 +219,10 @@ def _update(agent: ActorCritic, opt: TinyAdam, cfg: PPOConfig, clip: float, kl_c
     mb = max(1, n // cfg.n_minibatches)
     if mb >= n and cfg.norm_adv and n > 1:  # one minibatch = the whole rollout: normalise once, not every epoch
         adv = (adv - adv.mean()) / (adv.std() + 1e-8)
-    for _ in range(cfg.n_epochs):
+    for epoch in range(cfg.n_epochs):
         perm = torch.randperm(n) if mb < n else None  # one minibatch = the whole rollout: order is irrelevant
         for start in range(0, n, mb):
+            last = epoch == cfg.n_epochs - 1 and start + mb >= n
             if perm is None:
                 o, act, old, a, r = obs, actions, old_logp, adv, returns
             else:
@@ -230,8 +231,8 @@ def _update(agent: ActorCritic, opt: TinyAdam, cfg: PPOConfig, clip: float, kl_c
                 if cfg.norm_adv and len(a) > 1:
                     a = (a - a.mean()) / (a.std() + 1e-8)
             stats = ppo_gradients(agent, o, act, old, a, r, clip=clip, kl_coef=kl_coef, ent_coef=cfg.ent_coef,
-                                  vf_coef=cfg.vf_coef)
-            nn.utils.clip_grad_norm_(opt.params, cfg.max_grad_norm, foreach=True)
+                                  vf_coef=cfg.vf_coef, losses=last)
+            opt.clip_grad_norm(cfg.max_grad_norm)
             opt.step()
     return {k: v.item() for k, v in stats.items()}
 
@@ -239,7 +240,7 @@ def _update(agent: ActorCritic, opt: TinyAdam, cfg: PPOConfig, clip: float, kl_c
 @torch.no_grad()
 def ppo_gradients(agent: ActorCritic, obs: torch.Tensor, actions: torch.Tensor, old_logp: torch.Tensor,
                   adv: torch.Tensor, returns: torch.Tensor, *, clip: float, kl_coef: float = 0.0,
-                  ent_coef: float = 0.0, vf_coef: float = 0.5) -> dict[str, torch.Tensor]:
+                  ent_coef: float = 0.0, vf_coef: float = 0.5, losses: bool = True) -> dict[str, torch.Tensor]:
     """Set ``.grad`` of every agent parameter to the gradient of the PPO loss on one minibatch.
 
     loss = −mean(min(ρ·A, clip(ρ, 1±ε)·A))  (or −mean(ρ·A) when `clip` is 0)
@@ -251,10 +252,11 @@ def ppo_gradients(agent: ActorCritic, obs: torch.Tensor, actions: torch.Tensor, 
 
     Args:
         obs: ``(B, F)``; actions, old_logp, adv (already normalised), returns: ``(B,)``.
+        losses: also compute the loss terms (only the logged, last minibatch needs them).
 
     Returns:
         The loss terms (0-d tensors): ``losses/policy_loss``, ``losses/value_loss``,
-        ``losses/entropy``, ``losses/approx_kl``.
+        ``losses/entropy``, ``losses/approx_kl``; empty if not `losses`.
     """
     B = len(obs)
     logits, actor_in = _forward(agent._actor_layers, obs)  # (B, A)
@@ -268,22 +270,23 @@ def ppo_gradients(agent: ActorCritic, obs: torch.Tensor, actions: torch.Tensor, 
         clipped = ratio.clamp(1 - clip, 1 + clip) * adv
         # min() passes the gradient only where the unclipped term is the smaller one (else clip(ρ) is flat)
         g_logp = -surrogate * (surrogate <= clipped)  # dloss/dlog π(a|s) = dloss/dρ · ρ
-        pg_loss = -torch.minimum(surrogate, clipped).mean()
     else:
         g_logp = -surrogate
-        pg_loss = -surrogate.mean()
     if kl_coef > 0:
         g_logp = g_logp + kl_coef * (ratio - 1)  # d/dlog ρ of (ρ − 1) − log ρ
     g_logp = g_logp / B  # (B,)
     # d log softmax(z)_a / dz = onehot(a) − softmax(z)
     g_logits = -probs * g_logp[:, None]  # (B, A)
     g_logits.scatter_add_(1, actions[:, None], g_logp[:, None])
-    entropy_rows = -(probs * log_probs).sum(-1, keepdim=True)  # (B, 1)
+    entropy_rows = -(probs * log_probs).sum(-1, keepdim=True) if ent_coef > 0 or losses else None  # (B, 1)
     if ent_coef > 0:  # dH/dz = −p·(log p + H), and the loss has −ent_coef·H
         g_logits += (ent_coef / B) * probs * (log_probs + entropy_rows)
     g_values = (vf_coef / B) * (values - returns[:, None])  # (B, 1)
     _backward(agent._actor_layers, actor_in, g_logits)
     _backward(agent._critic_layers, critic_in, g_values)
+    if not losses:
+        return {}
+    pg_loss = -(torch.minimum(surrogate, clipped) if clip > 0 else surrogate).mean()
     return {"losses/policy_loss": pg_loss, "losses/value_loss": 0.5 * (values.squeeze(1) - returns).pow(2).mean(),
             "losses/entropy": entropy_rows.mean(), "losses/approx_kl": ((ratio - 1) - log_ratio).mean()}
 
@@ -292,7 +295,10 @@ def _forward(layers: list[nn.Linear], x: torch.Tensor) -> tuple[torch.Tensor, li
     """A tanh MLP's output and the input of each of its layers (what `_backward` needs)."""
     inputs = [x]
     for layer in layers[:-1]:
-        x = torch.addmm(layer.bias, x, layer.weight.t()).tanh_()  # (B, out)
+        x = torch.addmm(layer.bias, x, layer.weight.t())  # (B, out)
+        # NumPy's SIMD tanh, in place on the tensor's memory: ~5x faster than torch.tanh on this CPU
+        # class, and safe here because nothing is recorded for autograd (gradients are by hand)
+        np.tanh(x.numpy(), out=x.numpy())
         inputs.append(x)
     return torch.addmm(layers[-1].bias, x, layers[-1].weight.t()), inputs
 
@@ -304,5 +310,6 @@ def _backward(layers: list[nn.Linear], inputs: list[torch.Tensor], grad_out: tor
         layer, x = layers[i], inputs[i]
         layer.weight.grad = g.t() @ x  # (out, in)
         layer.bias.grad = g.sum(0)
-        if i:  # into the previous layer's pre-activation: tanh' = 1 − tanh²
-            g = (g @ layer.weight) * (1 - x * x)
+        if i:  # into the previous layer's pre-activation: tanh' = 1 − tanh², so g·(1 − x²) = g − (g·x)·x
+            g = g @ layer.weight
+            g = torch.addcmul(g, g * x, x, value=-1.0)
