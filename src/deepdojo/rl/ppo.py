@@ -1,6 +1,11 @@
 """Proximal Policy Optimization, CleanRL style: collect a rollout from vector envs, compute GAE,
 then a few epochs of minibatch updates on the clipped objective (+ optional KL penalty as in
 tf-agents, which the bear course uses), value loss and entropy bonus.
+
+Built for small networks on a CPU, where per-call overhead outweighs the arithmetic: the rollout
+does one policy forward per vector step (values and log-probabilities of the whole rollout come
+from one batched pass afterwards), and the update's gradients are written out by hand
+(`ppo_gradients`, checked against autograd in the tests) and applied by `TinyAdam`.
 """
 from __future__ import annotations
 
