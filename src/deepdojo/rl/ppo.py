@@ -181,7 +181,6 @@ def train_ppo(cfg: PPOConfig, seed: int, *, log: Callable[..., None] | None = No
         stats = _update(agent, opt, cfg, clip, kl_coef, obs_b[:T].reshape(T * N, -1), act_b.reshape(-1), old_logp,
                         adv.reshape(-1), ret_b.reshape(-1))
         obs_b[0] = obs_b[T]  # the next rollout starts where this one ended
-        nval_b.zero_()
         if cfg.kl_target > 0:  # adaptive KL penalty (tf-agents / PPO paper §4)
             kl_coef = kl_coef * 2 if stats["losses/approx_kl"] > 1.5 * cfg.kl_target else kl_coef
             kl_coef = kl_coef / 2 if stats["losses/approx_kl"] < cfg.kl_target / 1.5 else kl_coef
