@@ -210,7 +210,7 @@ def run_ppo(cfg: CartPolePPOConfig, ctx: RunContext) -> dict[str, float]:
     lr 1e-3 and clip range 0.2 both annealed linearly to 0 over the budget). Each seed trains until
     a greedy evaluation over 100 episodes averages ≥ 475. The 8 CartPoles are stepped together in
     NumPy (one batched policy forward per step) and the update's gradients are computed by hand
-    (see `deepdojo.rl.ppo`): about 2.6x less time per env step than Stable-Baselines3 with the same
+    (see `deepdojo.rl.ppo`): roughly a third of Stable-Baselines3's time per env step with the same
     settings (benchmarks/results/rl.md).
     """
     pcfg = PPOConfig(**{f.name: getattr(cfg, f.name) for f in fields(PPOConfig)})
