@@ -94,8 +94,12 @@ def test_hand_written_ppo_gradients_match_autograd(clip, kl_coef, ent_coef):
     assert stats["losses/value_loss"].item() == pytest.approx(v_loss.item(), rel=1e-5)
 
 
-def test_tiny_adam_matches_torch_adam():
+@pytest.mark.parametrize("fused_kernel", [True, False], ids=["fused", "public-fallback"])
+def test_tiny_adam_matches_torch_adam(fused_kernel, monkeypatch):
     from deepdojo.rl.common import TinyAdam
+
+    if not fused_kernel:  # an older torch without the private kernel falls back to torch.optim.Adam
+        monkeypatch.delattr(torch, "_fused_adam_")
 
     torch.manual_seed(0)
     a, b = torch.nn.Linear(3, 2), torch.nn.Linear(3, 2)

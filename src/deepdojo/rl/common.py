@@ -136,6 +136,9 @@ class TinyAdam:
         self.exp_avg = [torch.zeros_like(p) for p in self.params]
         self.exp_avg_sq = [torch.zeros_like(p) for p in self.params]
         self.steps = [torch.zeros((), dtype=torch.float32) for _ in self.params]
+        # the fused kernel is a private torch op (CPU since torch 2.4); an older torch gets the
+        # public optimizer, same update, slower step
+        self._public = None if hasattr(torch, "_fused_adam_") else torch.optim.Adam(self.params, lr, betas, eps)
 
     def zero_grad(self) -> None:
         for p in self.params:
@@ -156,6 +159,10 @@ class TinyAdam:
         if any(g is None for g in grads):
             raise RuntimeError("TinyAdam.step: a parameter has no gradient; call loss.backward() first, and pass "
                                "only parameters that the loss depends on")
+        if self._public is not None:
+            self._public.param_groups[0]["lr"] = self.lr
+            self._public.step()
+            return
         torch._foreach_add_(self.steps, 1.0)
         torch._fused_adam_(self.params, grads, self.exp_avg, self.exp_avg_sq, [], self.steps, lr=self.lr,
                            beta1=self.betas[0], beta2=self.betas[1], weight_decay=0.0, eps=self.eps,
