@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit
 
 from deepdojo.go.board import PASS, Board
-from deepdojo.go.fastboard import (BSIZE, COL, EMP, LAST, LAST2, MISC, NEMPTY, PASSES, ROOT, SIZE, TOPLAY, WIDTH,
+from deepdojo.go.fastboard import (BSIZE, COL, EMP, LAST, MISC, NEMPTY, PASSES, ROOT, SIZE, TOPLAY, WIDTH,
                                    from_board, in_atari, is_eye, legal, pattern_code, pattern_table, play, playout,
                                    score, self_atari)
 from deepdojo.go.fastboard import seed as seed_numba

@@ -120,7 +120,7 @@ class MCTS:
 
     def __init__(self, config: SearchConfig = SearchConfig(), evaluator: Evaluator | None = None, seed: int = 0):
         if config.rule not in ("uct", "puct"):
-            raise ValueError(f"SearchConfig.rule must be 'uct', 'puct' (or 'rave' via make_search), got {config.rule!r}")
+            raise ValueError(f"MCTS runs rule 'uct' or 'puct' ('rave': use make_search), got {config.rule!r}")
         self.config, self.rng = config, random.Random(seed)
         self.evaluator = evaluator or RolloutEvaluator(seed=seed)
         self.root: Node | None = None
