@@ -119,16 +119,22 @@ def test_cpu_time_budget():
     assert 0.3 <= cpu < 0.6 and wall >= cpu * 0.95 and search.last_playouts > 500
 
 
-def test_rave_search_passes_when_the_game_is_won_and_respects_superko():
+def _won_after_white_passes() -> Board:
+    """12 points to 13: Black is ahead by 0.5 with the reverse komi, White has just passed."""
     won = Board.from_ascii("""
         . X . O .
         X X X O O
         . X X O .
         X X O O O
         . X O . O
-    """, komi=-1.5, to_play=BLACK)   # 12 points to 13: Black is ahead by 0.5 with the reverse komi
+    """, komi=-1.5, to_play=BLACK)
     won.play(PASS, WHITE)
     won.to_play = BLACK
+    return won
+
+
+def test_rave_search_passes_when_the_game_is_won_and_respects_superko():
+    won = _won_after_white_passes()
     assert won.score() > 0
     assert RaveSearch(search_config("mcts", playouts=200, resign_threshold=0), seed=0).search(won) == PASS
     ko = Board.from_ascii("""
@@ -146,15 +152,7 @@ def test_rave_search_passes_when_the_game_is_won_and_respects_superko():
 
 
 def test_fast_play_stops_a_decided_search_early():
-    won = Board.from_ascii("""
-        . X . O .
-        X X X O O
-        . X X O .
-        X X O O O
-        . X O . O
-    """, komi=-1.5, to_play=BLACK)
-    won.play(PASS, WHITE)
-    won.to_play = BLACK
+    won = _won_after_white_passes()
     search = RaveSearch(search_config("mcts", seconds=2.0), seed=0)
     cpu = time.thread_time()
     assert search.search(won) == PASS
