@@ -111,20 +111,17 @@ def train_dqn(cfg: DQNConfig, seed: int, *, log: Callable[..., None] | None = No
         buffer.add(x, action, stored_r, real_next, term)
         x = encode(encoder, next_obs, space)
         step += N
-        if done.any():
-            for ret, length in tracker.step(reward, done):
-                returns.append(ret)
-                lengths.append(length)
-                if log:
-                    log({"rollout/return": ret, "rollout/length": length, "rollout/epsilon": eps}, step=step,
-                        episode=len(returns))
-                if on_episode is not None and on_episode(returns):
-                    stop = True
-        else:
-            tracker.step(reward, done)
+        for ret, length in tracker.step(reward, done):
+            returns.append(ret)
+            lengths.append(length)
+            if log:
+                log({"rollout/return": ret, "rollout/length": length, "rollout/epsilon": eps}, step=step,
+                    episode=len(returns))
+            if on_episode is not None and on_episode(returns):
+                stop = True
         # -- learn: a round of `gradient_steps` updates every `train_freq` env steps ---------------
         if step >= next_train and len(buffer) >= cfg.batch_size:
-            next_train += cfg.train_freq * max(1, (step - next_train) // cfg.train_freq + 1)
+            next_train = _next_due(next_train, step, cfg.train_freq)
             loss, q = _train_round(qnet, target, opt, buffer, rng, cfg)
             updates += cfg.gradient_steps
             if cfg.eps_schedule == "exp":
@@ -132,16 +129,22 @@ def train_dqn(cfg: DQNConfig, seed: int, *, log: Callable[..., None] | None = No
             if log and updates % 100 < cfg.gradient_steps:
                 log({"losses/td_loss": loss.item(), "losses/q_values": q.mean().item()}, step=step)
         if cfg.target_update and step >= next_target:
-            next_target += cfg.target_update * max(1, (step - next_target) // cfg.target_update + 1)
+            next_target = _next_due(next_target, step, cfg.target_update)
             with torch.no_grad():  # in-place parameter copy: load_state_dict costs ~15x more per sync
                 torch._foreach_copy_(list(target.parameters()), opt.params)
         if evaluate is not None and eval_every and step >= next_eval:
-            next_eval += eval_every * max(1, (step - next_eval) // eval_every + 1)
+            next_eval = _next_due(next_eval, step, eval_every)
             stop = stop or evaluate(qnet, step)
         if progress is not None:
             progress(step)
     env.close()
     return DQNResult(qnet, encoder, returns, lengths, step)
+
+
+def _next_due(due: int, step: int, period: int) -> int:
+    """The first multiple-of-`period` deadline after `step`, counting from `due` (which `step` reached):
+    a vector step of N envs can pass a deadline by up to N − 1 steps without shifting the schedule."""
+    return due + period * ((step - due) // period + 1)
 
 
 def _train_round(qnet: nn.Module, target: nn.Module, opt: TinyAdam, buffer: ReplayBuffer, rng: np.random.Generator,

@@ -160,13 +160,10 @@ def train_ppo(cfg: PPOConfig, seed: int, *, log: Callable[..., None] | None = No
                 with torch.no_grad():
                     nval_b[t, idx] = agent.value(final)
             step += N
-            if done.any():
-                for ret, length in tracker.step(reward, done):
-                    returns.append(ret)
-                    if log:
-                        log({"rollout/return": ret, "rollout/length": length}, step=step, episode=len(returns))
-            else:
-                tracker.step(reward, done)
+            for ret, length in tracker.step(reward, done):
+                returns.append(ret)
+                if log:
+                    log({"rollout/return": ret, "rollout/length": length}, step=step, episode=len(returns))
         # -- values and log-probs of the whole rollout in one batched pass: the weights did not change
         # during the rollout, so this equals computing them step by step, with 2 forwards instead of 2T.
         with torch.no_grad():
